@@ -1,0 +1,111 @@
+"""Read `references.bib` and format its records in Vancouver style."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware
+
+from .problems import Problem
+
+MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One bibliography record with LaTeX decoded to Unicode."""
+
+    key: str
+    type: str
+    fields: dict[str, str]
+    line: int
+
+    def get(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.get('doi')}" if self.get("doi") else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.get('pmid')}/" if self.get("pmid") else ""
+
+    @property
+    def unconfirmed(self) -> str:
+        """What the record's note says could not be confirmed ('' when nothing)."""
+        m = re.search(r"Unconfirmed:\s*(.+?)(?:\.\s+[A-Z]|\.?$)", self.get("note"))
+        return m.group(1).strip() if m else ""
+
+
+def load(path: Path, name: str) -> tuple[dict[str, Reference], list[Problem]]:
+    """Parse the BibTeX file; return records by key and every problem found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return {}, [Problem(name, 1, 1, "file is not valid UTF-8 text")]
+    # bibtexparser re-exports parse_string without __all__, which mypy --strict flags.
+    parse = bibtexparser.parse_string  # type: ignore[attr-defined]
+    library = parse(text, append_middleware=[LatexDecodingMiddleware()])
+    problems: list[Problem] = []
+    for block in library.failed_blocks:
+        reason = getattr(getattr(block, "error", None), "abort_reason", "") or str(
+            getattr(block, "error", "")
+        )
+        first = reason.strip().splitlines()[0] if reason.strip() else "could not be parsed"
+        problems.append(Problem(name, (block.start_line or 0) + 1, 1, f"BibTeX: {first}"))
+    refs: dict[str, Reference] = {}
+    for entry in library.entries:
+        fields: dict[str, str] = {}
+        for f in entry.fields:
+            value = str(f.value)
+            bare = f.enclosing == "no-enclosing"
+            if bare and not value.isdigit() and value.lower() not in MONTHS:
+                problems.append(
+                    Problem(
+                        name,
+                        f.start_line + 1,
+                        1,
+                        f"BibTeX entry '{entry.key}' field '{f.key}': undefined string macro "
+                        f"'{value}'",
+                    )
+                )
+            fields[f.key.lower()] = " ".join(value.split())
+        refs[entry.key] = Reference(
+            entry.key, entry.entry_type.lower(), fields, (entry.start_line or 0) + 1
+        )
+    return refs, problems
+
+
+def _initials(given: str) -> str:
+    return "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part)
+
+
+def _author(name: str) -> str:
+    if "," in name:
+        last, given = (s.strip() for s in name.split(",", 1))
+    else:
+        *rest, last = name.split()
+        given = " ".join(rest)
+    return f"{last} {_initials(given)}".strip()
+
+
+def vancouver(ref: Reference) -> str:
+    """A Vancouver-style citation in plain text (links are added by the template)."""
+    names = [_author(a) for a in ref.get("author").split(" and ") if a.strip()]
+    authors = ", ".join(names[:6]) + (", et al" if len(names) > 6 else "")
+    parts = [f"{authors}." if authors else "", f"{ref.get('title').rstrip('.')}."]
+    journal = ref.get("journal")
+    year = ref.get("year")
+    vol = ref.get("volume")
+    issue = f"({ref.get('number')})" if ref.get("number") else ""
+    pages = ref.get("pages").replace("--", "-").replace("\u2013", "-")
+    where = f"{year}" + (f";{vol}" if vol else "") + issue + (f":{pages}" if pages else "")
+    if journal:
+        parts.append(f"{journal}. {where}.")
+    elif year:
+        parts.append(f"{where}.")
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,58 @@
+"""Read a data folder into a KnowledgeBase, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import bib, yamlio
+from .model import KINDS, QUESTIONNAIRE, Entity, KnowledgeBase
+from .problems import Problem
+
+
+def _name(path: Path) -> str:
+    """The path as it is reported: relative to the current folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load every YAML file and the bibliography under `root`; never raises on bad data."""
+    kb = KnowledgeBase()
+    problems: list[Problem] = []
+    known = set(KINDS.values())
+    for child in sorted(root.iterdir()):
+        if child.is_dir() and child.name not in known:
+            problems.append(Problem(_name(child), 0, 0, "unknown data folder"))
+    for kind, folder in KINDS.items():
+        for path in sorted((root / folder).glob("*")):
+            name = _name(path)
+            if path.suffix != ".yaml":
+                problems.append(Problem(name, 0, 0, "data files must end in .yaml"))
+                continue
+            entity = _entity(kind, path, name, problems)
+            if entity is not None:
+                kb.entities[kind][entity.id] = entity
+    qpath = root / f"{QUESTIONNAIRE}.yaml"
+    if qpath.exists():
+        kb.questionnaire = _entity(QUESTIONNAIRE, qpath, _name(qpath), problems)
+    bpath = root / "references.bib"
+    kb.bib_file = _name(bpath)
+    if bpath.exists():
+        kb.references, bib_problems = bib.load(bpath, kb.bib_file)
+        problems += bib_problems
+    else:
+        problems.append(Problem(kb.bib_file, 0, 0, "bibliography file is missing"))
+    return kb, problems
+
+
+def _entity(kind: str, path: Path, name: str, problems: list[Problem]) -> Entity | None:
+    doc = yamlio.load(path, name)
+    if isinstance(doc, Problem):
+        problems.append(doc)
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "the file must hold a mapping of field: value"))
+        return None
+    return Entity(kind, path.stem, doc)

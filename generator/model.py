@@ -1,0 +1,70 @@
+"""The knowledge base: every entity by kind and id, plus the bibliography."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bib import Reference
+from .yamlio import Document
+
+# kind -> folder under data/
+KINDS: dict[str, str] = {
+    "condition": "conditions",
+    "modality": "modalities",
+    "protocol": "protocols",
+    "contraindication": "contraindications",
+    "side-effect": "side-effects",
+    "study": "studies",
+}
+QUESTIONNAIRE = "questionnaire"
+
+
+@dataclass
+class Entity:
+    """One YAML file's data and where it came from."""
+
+    kind: str
+    id: str
+    doc: Document
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.doc.data
+        return data
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything loaded from one data folder."""
+
+    entities: dict[str, dict[str, Entity]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS}
+    )
+    references: dict[str, Reference] = field(default_factory=dict)
+    bib_file: str = "data/references.bib"
+    questionnaire: Entity | None = None
+
+    def all(self) -> Iterator[Entity]:
+        """Every entity, in a stable order (kind, then id)."""
+        for kind in KINDS:
+            yield from (self.entities[kind][i] for i in sorted(self.entities[kind]))
+        if self.questionnaire is not None:
+            yield self.questionnaire
+
+    def of(self, kind: str) -> list[Entity]:
+        return [self.entities[kind][i] for i in sorted(self.entities[kind])]
+
+    def get(self, kind: str, id_: str) -> Entity:
+        return self.entities[kind][id_]

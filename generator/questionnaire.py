@@ -1,0 +1,127 @@
+"""The eligibility questionnaire: its data rules and the reference evaluator.
+
+The JavaScript evaluator in `overrides/` implements the same rules; tests prove they agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Entity, KnowledgeBase
+from .problems import Problem
+
+# Outcome levels, best to worst; a result never moves left when an answer gets worse.
+LEVELS = ("none-found", "incomplete", "relative", "absolute")
+FLAGGING = {"yes", "not-sure"}
+
+
+def questionnaire_problems(q: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
+    """Rules JSON Schema cannot say: order of follow-ups, coverage of contraindications."""
+    questions = q.get("questions") or []
+    earlier: set[str] = set()
+    raised: set[str] = set()
+    all_ids = {x.get("id") for x in questions if isinstance(x, dict)}
+    for i, item in enumerate(questions):
+        if not isinstance(item, dict):
+            continue
+        when = item.get("enable_when")
+        if isinstance(when, dict) and isinstance(when.get("question"), str):
+            target = when["question"]
+            at = ("questions", i, "enable_when", "question")
+            if target not in all_ids:
+                yield q.doc.problem(
+                    at, f"questions[{i}].enable_when.question: unknown question '{target}'"
+                )
+            elif target not in earlier:
+                yield q.doc.problem(
+                    at,
+                    f"questions[{i}].enable_when.question: '{target}' must "
+                    "come before this follow-up (forward reference or cycle)",
+                )
+        if isinstance(item.get("id"), str):
+            earlier.add(item["id"])
+        raised.update(r for r in item.get("raises") or [] if isinstance(r, str))
+    for cid in sorted(set(kb.entities["contraindication"]) - raised):
+        yield q.doc.problem(
+            ("questions",), f"questions: no question raises contraindication '{cid}'"
+        )
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One contraindication raised by one answer."""
+
+    contraindication: str
+    question: str
+    answer: str
+    severity: str
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.answer == "not-sure"
+
+
+@dataclass
+class Result:
+    """The outcome for one modality and the flags that explain it."""
+
+    modality: str
+    level: str
+    flags: list[Flag] = field(default_factory=list)
+
+
+def severities(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """modality -> contraindication -> severity, taken from the modality data.
+
+    A contraindication a modality does not grade counts as absolute for it (rule 5).
+    """
+    table: dict[str, dict[str, str]] = {}
+    for modality in kb.of("modality"):
+        given = {c["id"]: c.get("severity", "absolute") for c in modality["contraindications"]}
+        table[modality.id] = {c: given.get(c, "absolute") for c in kb.entities["contraindication"]}
+    return table
+
+
+def enabled(questions: list[dict[str, Any]], answers: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The questions shown for these answers; a follow-up needs its parent shown and matched."""
+    shown: dict[str, dict[str, Any]] = {}
+    for item in questions:
+        when = item.get("enable_when")
+        if when is None or (
+            when["question"] in shown
+            and answers.get(when["question"])
+            in ({when["answer"]} | ({"not-sure"} if when["answer"] == "yes" else set()))
+        ):
+            shown[item["id"]] = item
+    return list(shown.values())
+
+
+def evaluate(
+    questionnaire: Mapping[str, Any],
+    table: Mapping[str, Mapping[str, str]],
+    answers: Mapping[str, str],
+) -> dict[str, Result]:
+    """Outcome per modality. Answers to hidden questions are ignored."""
+    asked = enabled(questionnaire["questions"], answers)
+    complete = all(answers.get(q["id"]) in ("yes", "no", "not-sure") for q in asked)
+    results: dict[str, Result] = {}
+    for modality in questionnaire["modalities"]:
+        flags = [
+            Flag(c, q["id"], answers[q["id"]], table.get(modality, {}).get(c, "absolute"))
+            for q in asked
+            if answers.get(q["id"]) in FLAGGING
+            for c in q["raises"]
+        ]
+        worst = max((LEVELS.index(f.severity) for f in flags), default=-1)
+        fallback = "none-found" if complete else "incomplete"
+        level = LEVELS[worst] if worst >= 0 else fallback
+        results[modality] = Result(
+            modality,
+            level,
+            sorted(
+                flags, key=lambda f: (-LEVELS.index(f.severity), f.contraindication, f.question)
+            ),
+        )
+    return results

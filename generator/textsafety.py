@@ -1,0 +1,36 @@
+"""Text fields are Markdown without raw HTML: find anything that could run as script."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_TAG = re.compile(r"<[A-Za-z!?/]")
+_SCHEME = re.compile(r"(?:java|vb|live)script\s*:|data\s*:\s*[a-z]+/", re.IGNORECASE)
+_HANDLER = re.compile(r"\bon[a-z]{3,}\s*=", re.IGNORECASE)
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_SAFE_LINK = re.compile(r"^(https?://|mailto:|#|/|\.\.?/|[A-Za-z0-9_-]+(/|\.md|#|$))", re.I)
+
+
+def _normalise(text: str) -> str:
+    """Undo the tricks that hide a scheme: entities, escapes, control and spacing characters."""
+    text = html.unescape(html.unescape(text))
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == "\n")
+
+
+def unsafe(text: str) -> str | None:
+    """Why `text` is not allowed, or None when it is plain Markdown."""
+    plain = _normalise(text)
+    squeezed = re.sub(r"[\s\\]+", "", plain)
+    if _TAG.search(plain):
+        return "raw HTML is not allowed in text (write Markdown)"
+    if _SCHEME.search(squeezed):
+        return "script or data URLs are not allowed in text"
+    if _HANDLER.search(plain):
+        return "event-handler attributes are not allowed in text"
+    for target in _LINK.findall(plain):
+        if target and not _SAFE_LINK.match(target):
+            return f"link target '{target}' is not allowed (use https://, mailto: or a page path)"
+    return None

@@ -1,0 +1,107 @@
+"""Read one YAML file into plain data, keeping the line and column of every value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+Path_ = tuple[str | int, ...]
+MAX_BYTES = 512 * 1024
+MAX_DEPTH = 20
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and where each value and key sits."""
+
+    file: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or key) at `path`, else of its nearest parent."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+        line, col = self.where(path, key=key)
+        return Problem(self.file, line, col, message)
+
+
+class _Builder:
+    """Turns composed nodes into Python data, rejecting duplicate keys and deep nesting."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        mark = node.start_mark
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        if len(path) > MAX_DEPTH:
+            raise _Fail(mark, f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.constructor.construct_object(key_node)
+                if not isinstance(key, str):
+                    raise _Fail(key_node.start_mark, f"key {key!r} must be a string")
+                if key in out:
+                    raise _Fail(key_node.start_mark, f"duplicate key '{key}'")
+                kmark = key_node.start_mark
+                self.doc.keys[(*path, key)] = (kmark.line + 1, kmark.column + 1)
+                out[key] = self.build(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay ISO strings; the schema checks their format
+        return self.constructor.construct_object(node)
+
+
+class _Fail(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        self.mark = mark
+        self.message = message
+
+
+def load(path: Path, name: str) -> Document | Problem:
+    """Load `path` (reported as `name`), or return the first problem that stops it."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        return Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {MAX_BYTES}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Problem(name, line, 1, "file is not valid UTF-8 text")
+    doc = Document(name, None)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return Problem(name, 1, 1, "file is empty")
+        doc.data = _Builder(doc).build(node, ())
+    except _Fail as exc:
+        return Problem(name, exc.mark.line + 1, exc.mark.column + 1, exc.message)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return Problem(name, line, col, f"YAML syntax error: {exc.problem or exc.context}")
+    except yaml.YAMLError as exc:
+        return Problem(name, 1, 1, f"YAML error: {exc}")
+    except RecursionError:
+        return Problem(name, 1, 1, "nesting too deep to read")
+    return doc
