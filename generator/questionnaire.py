@@ -45,7 +45,7 @@ def questionnaire_problems(q: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
         raised.update(r for r in item.get("raises") or [] if isinstance(r, str))
     for cid in sorted(set(kb.entities["contraindication"]) - raised):
         yield q.doc.problem(
-            ("questions",), f"questions: no question raises contraindication '{cid}'"
+            ("questions",), f"questions: no question raises contraindication '{cid}'", key=True
         )
 
 
