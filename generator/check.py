@@ -16,7 +16,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from . import load as loader
-from .model import Entity, KnowledgeBase
+from .model import CITE, Entity, KnowledgeBase, walk
 from .problems import Problem
 from .questionnaire import questionnaire_problems
 from .textsafety import unsafe
@@ -51,7 +51,6 @@ WORDING: dict[str, tuple[str | None, str | None]] = {
     "very-low": (r"\buncertain\b", None),
     "not-verified": (r"\bnot (yet )?(been )?(checked|verified)\b", None),
 }
-CITE = re.compile(r"\[@([A-Za-z0-9_:-]+)\]")  # an in-text citation marker: [@key]
 MINUTES = {"minutes": 1.0, "hours": 60.0}
 
 
@@ -95,17 +94,6 @@ def iter_problems(kb: KnowledgeBase) -> Iterator[Problem]:
         for name, value in ref.fields.items():
             if why := unsafe(value):
                 yield Problem(kb.bib_file, ref.line, 1, f"reference '{key}' field '{name}': {why}")
-
-
-def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every value in nested data with its path, parents first."""
-    yield path, data
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from walk(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from walk(value, (*path, i))
 
 
 def dotted(path: Path_) -> str:

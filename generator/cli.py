@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return build(args.config, args.data, args.site)
 
 
-def build(config_file: Path, data: Path, site: Path | None) -> int:
+def build(config_file: Path, data: Path, site: Path | None, **overrides: str) -> int:
     """Build into a temporary folder and swap it in, so a failure leaves `site/` untouched."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -71,9 +71,9 @@ def build(config_file: Path, data: Path, site: Path | None) -> int:
     try:
         from mkdocs.commands.build import build as mkdocs_build
 
-        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        config = load_config(str(config_file), site_dir=str(staging), strict=True, **overrides)
         mkdocs_build(config)
-    except (MkDocsException, SystemExit, OSError) as exc:
+    except (MkDocsException, SystemExit, OSError, Exception) as exc:  # never half-built
         shutil.rmtree(staging, ignore_errors=True)
         print(f"cryokb: error: build failed, site left as it was: {exc}", file=sys.stderr)
         return 1

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from .bib import Reference
-from .yamlio import Document
+from .yamlio import Document, Path_
 
 # kind -> folder under data/
 KINDS: dict[str, str] = {
@@ -19,6 +20,7 @@ KINDS: dict[str, str] = {
     "study": "studies",
 }
 QUESTIONNAIRE = "questionnaire"
+CITE = re.compile(r"\[@([A-Za-z0-9_:-]+)\]")  # an in-text citation marker: [@key]
 
 
 @dataclass
@@ -68,3 +70,14 @@ class KnowledgeBase:
 
     def get(self, kind: str, id_: str) -> Entity:
         return self.entities[kind][id_]
+
+
+def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every value in nested data with its path, parents first."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from walk(value, (*path, i))
