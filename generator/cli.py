@@ -59,7 +59,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build(config_file: Path, data: Path, site: Path | None, **overrides: str) -> int:
     """Build into a temporary folder and swap it in, so a failure leaves `site/` untouched."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
 
     if not config_file.is_file():
         print(f"cryokb: error: config '{config_file}' does not exist", file=sys.stderr)
@@ -73,7 +72,7 @@ def build(config_file: Path, data: Path, site: Path | None, **overrides: str) ->
 
         config = load_config(str(config_file), site_dir=str(staging), strict=True, **overrides)
         mkdocs_build(config)
-    except (MkDocsException, SystemExit, OSError, Exception) as exc:  # never half-built
+    except (Exception, SystemExit) as exc:  # whatever fails, the old site stays
         shutil.rmtree(staging, ignore_errors=True)
         print(f"cryokb: error: build failed, site left as it was: {exc}", file=sys.stderr)
         return 1

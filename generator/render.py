@@ -103,7 +103,9 @@ def _number(x: float) -> str:
 
 
 def _range(low: float | None, high: float, approx: bool, unit: str) -> str:
-    text = f"{_number(low)} to {_number(high)}" if low is not None and low != high else _number(high)
+    text = (
+        f"{_number(low)} to {_number(high)}" if low is not None and low != high else _number(high)
+    )
     if low is None and not approx and unit not in ("°C", "°F"):
         text = f"up to {text}"
     return ("about " if approx else "") + text
@@ -139,12 +141,25 @@ class _Renderer:
             comment_start_string="{##",  # Markdown anchors look like {#id}
             comment_end_string="##}",
         )
-        self.env.filters.update(md=self.md, cell=self.cell, quantity=quantity, cite=self.cite,
-                                url=url_for, day=_day,
-                                with_study=lambda fs, s: [(s, f) for f in fs])
+        self.env.filters.update(
+            md=self.md,
+            cell=self.cell,
+            quantity=quantity,
+            cite=self.cite,
+            url=url_for,
+            day=_day,
+            with_study=lambda fs, s: [(s, f) for f in fs],
+        )
         self.env.globals.update(
-            kb=kb, index=self.index, CERTAINTY=CERTAINTY, DIRECTION=DIRECTION, CEBM=CEBM,
-            SECTIONS=SECTIONS, KINDS=KINDS, vancouver=bib.vancouver, ref_of=self.ref_of,
+            kb=kb,
+            index=self.index,
+            CERTAINTY=CERTAINTY,
+            DIRECTION=DIRECTION,
+            CEBM=CEBM,
+            SECTIONS=SECTIONS,
+            KINDS=KINDS,
+            vancouver=bib.vancouver,
+            ref_of=self.ref_of,
         )
 
     def ref_of(self, key: str) -> bib.Reference:
@@ -191,7 +206,9 @@ def render(kb: KnowledgeBase) -> dict[str, Page]:
     pages["references/index.md"] = r.page("references.md.j2", kb.bib_file)
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = r.page(
-            "questionnaire.md.j2", kb.questionnaire.file, q=kb.questionnaire,
+            "questionnaire.md.j2",
+            kb.questionnaire.file,
+            q=kb.questionnaire,
             severities=severities(kb),
         )
     return pages

@@ -1,4 +1,4 @@
-"""`cryokb check`: the real data passes; every kind of bad input is named by file, line and field."""
+"""`cryokb check`: real data passes; each bad input is named by file, line and field."""
 
 from __future__ import annotations
 
@@ -15,86 +15,301 @@ MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
 # (id, file to edit, text to replace, replacement, expected line, expected message part)
 CASES: list[tuple[str, str, str, str, int, str]] = [
-    ("yaml-syntax", "conditions/sore-neck.yaml", "name: Sore neck", "name: [Sore neck", 3,
-     "YAML syntax error"),
-    ("duplicate-key", "conditions/sore-neck.yaml", "summary: A neck that hurts.",
-     "summary: A neck that hurts.\nsummary: Again.", 4, "duplicate key 'summary'"),
-    ("unknown-key", "conditions/sore-neck.yaml", "name: Sore neck", "name: Sore neck\nnmae: x", 3,
-     "nmae: unknown field (did you mean 'name'?)"),
-    ("wrong-type", "studies/trial2020.yaml", "participants: 10", "participants: ten", 5,
-     "participants: expected ['integer', 'null'], got string"),
-    ("missing-field", "conditions/sore-neck.yaml", "evidence_gap: No study tested it.\n", "", 1,
-     "missing required field 'evidence_gap'"),
-    ("id-mismatch", "conditions/sore-neck.yaml", "id: sore-neck", "id: stiff-neck", 1,
-     "'stiff-neck' does not match the file name 'sore-neck.yaml'"),
-    ("id-not-kebab", "conditions/sore-neck.yaml", "id: sore-neck", "id: Sore_Neck", 1,
-     "not a kebab-case id"),
-    ("unknown-modality", "protocols/chamber-neck.yaml", "modality: chamber", "modality: sauna", 3,
-     "modality: unknown modality 'sauna'"),
-    ("unknown-condition", "protocols/chamber-neck.yaml", "conditions: [sore-neck]",
-     "conditions: [sore-neck, gout]", 4, "conditions[1]: unknown condition 'gout'"),
-    ("unknown-contraindication", "modalities/chamber.yaml", "{id: heart-disease,",
-     "{id: lung-disease,", 18, "unknown contraindication 'lung-disease'"),
-    ("unknown-side-effect", "modalities/chamber.yaml", "side_effects: [tingling]",
-     "side_effects: [tingling, itching]", 16, "side_effects[1]: unknown side-effect 'itching'"),
-    ("unknown-bib-key", "conditions/sore-neck.yaml", "  - ref: src2020", "  - ref: nobody1999", 10,
-     "sources[0].ref: unknown reference 'nobody1999'"),
-    ("unknown-cite-marker", "modalities/chamber.yaml", "[@src2020]", "[@ghost2001]", 4,
-     "how_it_works: unknown reference 'ghost2001'"),
-    ("duplicate-contraindication", "modalities/chamber.yaml",
-     "  - {id: heart-disease, severity: absolute}",
-     "  - {id: heart-disease, severity: absolute}\n  - {id: heart-disease}", 19,
-     "contraindications[1].id: duplicate id 'heart-disease'"),
-    ("duplicate-parameter", "protocols/chamber-neck.yaml", "steps:",
-     "  - id: session-length\n    label: Again\n    kind: other\n    value: {max: 1, unit: minutes,"
-     " sources: [{ref: src2020}]}\nsteps:", 16, "parameters[1].id: duplicate id 'session-length'"),
-    ("duration-over-max", "protocols/chamber-neck.yaml", "      max: 3\n", "      max: 5\n", 12,
-     "5 minutes exceeds the 4-minute maximum of modality 'chamber'"),
-    ("min-over-max", "modalities/chamber.yaml", "min: -135", "min: -100", 6,
-     "temperature: min -100 > max -110"),
-    ("invalid-date", "conditions/sore-neck.yaml", "date: 2026-01-01", "date: 2026-02-30", 6,
-     "'2026-02-30' is not a valid date"),
-    ("inverted-dates", "conditions/sore-neck.yaml", "next_review: 2026-07-01",
-     "next_review: 2025-12-01", 8, "next_review: 2025-12-01 is not after the review date"),
-    ("raw-html", "conditions/sore-neck.yaml", "summary: A neck that hurts.",
-     "summary: A neck that <b>hurts</b>.", 3, "summary: raw HTML is not allowed"),
-    ("script-tag", "side-effects/tingling.yaml", "summary: Pins and needles.",
-     "summary: Pins <script>alert(1)</script>", 4, "raw HTML is not allowed"),
-    ("javascript-url", "contraindications/heart-disease.yaml", "what_to_do: Ask a doctor first.",
-     "what_to_do: '[Ask](javascript:alert(1))'", 5, "script or data URLs are not allowed"),
-    ("event-handler", "studies/trial2020.yaml", "population: Ten adults.",
-     "population: Ten adults onclick=alert(1)", 6, "event-handler attributes are not allowed"),
-    ("entity-encoded-scheme", "conditions/sore-neck.yaml", "summary: A neck that hurts.",
-     "summary: '[x](jav&#x61;script:alert(1))'", 3, "script or data URLs are not allowed"),
-    ("wording-vs-certainty", "studies/trial2020.yaml", "plain: The chamber may reduce soreness.",
-     "plain: The chamber reduces soreness.", 18, "wording does not match certainty 'low'"),
-    ("bad-enum", "studies/trial2020.yaml", "direction: benefit", "direction: great", 14,
-     "'great' is not one of: benefit, no-difference, harm, unclear"),
-    ("cebm-out-of-range", "studies/trial2020.yaml", "level: 2", "level: 7", 4,
-     "cebm.level: 7 is greater than the maximum of 5"),
-    ("empty-list", "protocols/chamber-neck.yaml", "conditions: [sore-neck]", "conditions: []", 4,
-     "conditions: must not be empty"),
-    ("bare-yes-answer", "questionnaire.yaml", '{question: heart, answer: "yes"}',
-     "{question: heart, answer: yes}", 18, "(quote it)"),
-    ("follow-up-forward", "questionnaire.yaml", '{question: heart, answer: "yes"}',
-     '{question: heart-device, answer: "yes"}', 18, "must come before this follow-up"),
-    ("follow-up-unknown", "questionnaire.yaml", '{question: heart, answer: "yes"}',
-     '{question: lungs, answer: "yes"}', 18, "unknown question 'lungs'"),
-    ("duplicate-question", "questionnaire.yaml", "  - id: heart-device", "  - id: heart", 15,
-     "questions[1].id: duplicate id 'heart'"),
+    (
+        "yaml-syntax",
+        "conditions/sore-neck.yaml",
+        "name: Sore neck",
+        "name: [Sore neck",
+        3,
+        "YAML syntax error",
+    ),
+    (
+        "duplicate-key",
+        "conditions/sore-neck.yaml",
+        "summary: A neck that hurts.",
+        "summary: A neck that hurts.\nsummary: Again.",
+        4,
+        "duplicate key 'summary'",
+    ),
+    (
+        "unknown-key",
+        "conditions/sore-neck.yaml",
+        "name: Sore neck",
+        "name: Sore neck\nnmae: x",
+        3,
+        "nmae: unknown field (did you mean 'name'?)",
+    ),
+    (
+        "wrong-type",
+        "studies/trial2020.yaml",
+        "participants: 10",
+        "participants: ten",
+        5,
+        "participants: expected ['integer', 'null'], got string",
+    ),
+    (
+        "missing-field",
+        "conditions/sore-neck.yaml",
+        "evidence_gap: No study tested it.\n",
+        "",
+        1,
+        "missing required field 'evidence_gap'",
+    ),
+    (
+        "id-mismatch",
+        "conditions/sore-neck.yaml",
+        "id: sore-neck",
+        "id: stiff-neck",
+        1,
+        "'stiff-neck' does not match the file name 'sore-neck.yaml'",
+    ),
+    (
+        "id-not-kebab",
+        "conditions/sore-neck.yaml",
+        "id: sore-neck",
+        "id: Sore_Neck",
+        1,
+        "not a kebab-case id",
+    ),
+    (
+        "unknown-modality",
+        "protocols/chamber-neck.yaml",
+        "modality: chamber",
+        "modality: sauna",
+        3,
+        "modality: unknown modality 'sauna'",
+    ),
+    (
+        "unknown-condition",
+        "protocols/chamber-neck.yaml",
+        "conditions: [sore-neck]",
+        "conditions: [sore-neck, gout]",
+        4,
+        "conditions[1]: unknown condition 'gout'",
+    ),
+    (
+        "unknown-contraindication",
+        "modalities/chamber.yaml",
+        "{id: heart-disease,",
+        "{id: lung-disease,",
+        18,
+        "unknown contraindication 'lung-disease'",
+    ),
+    (
+        "unknown-side-effect",
+        "modalities/chamber.yaml",
+        "side_effects: [tingling]",
+        "side_effects: [tingling, itching]",
+        16,
+        "side_effects[1]: unknown side-effect 'itching'",
+    ),
+    (
+        "unknown-bib-key",
+        "conditions/sore-neck.yaml",
+        "  - ref: src2020",
+        "  - ref: nobody1999",
+        10,
+        "sources[0].ref: unknown reference 'nobody1999'",
+    ),
+    (
+        "unknown-cite-marker",
+        "modalities/chamber.yaml",
+        "[@src2020]",
+        "[@ghost2001]",
+        4,
+        "how_it_works: unknown reference 'ghost2001'",
+    ),
+    (
+        "duplicate-contraindication",
+        "modalities/chamber.yaml",
+        "  - {id: heart-disease, severity: absolute}",
+        "  - {id: heart-disease, severity: absolute}\n  - {id: heart-disease}",
+        19,
+        "contraindications[1].id: duplicate id 'heart-disease'",
+    ),
+    (
+        "duplicate-parameter",
+        "protocols/chamber-neck.yaml",
+        "steps:",
+        "  - id: session-length\n    label: Again\n    kind: course\n"
+        "    value: {max: 1, unit: weeks, sources: [{ref: src2020}]}\nsteps:",
+        16,
+        "parameters[1].id: duplicate id 'session-length'",
+    ),
+    (
+        "duration-over-max",
+        "protocols/chamber-neck.yaml",
+        "      max: 3\n",
+        "      max: 5\n",
+        12,
+        "5 minutes exceeds the 4-minute maximum of modality 'chamber'",
+    ),
+    (
+        "min-over-max",
+        "modalities/chamber.yaml",
+        "min: -135",
+        "min: -100",
+        6,
+        "temperature: min -100 > max -110",
+    ),
+    (
+        "invalid-date",
+        "conditions/sore-neck.yaml",
+        "date: 2026-01-01",
+        "date: 2026-02-30",
+        6,
+        "'2026-02-30' is not a valid date",
+    ),
+    (
+        "inverted-dates",
+        "conditions/sore-neck.yaml",
+        "next_review: 2026-07-01",
+        "next_review: 2025-12-01",
+        8,
+        "next_review: 2025-12-01 is not after the review date",
+    ),
+    (
+        "raw-html",
+        "conditions/sore-neck.yaml",
+        "summary: A neck that hurts.",
+        "summary: A neck that <b>hurts</b>.",
+        3,
+        "summary: raw HTML is not allowed",
+    ),
+    (
+        "script-tag",
+        "side-effects/tingling.yaml",
+        "summary: Pins and needles.",
+        "summary: Pins <script>alert(1)</script>",
+        4,
+        "raw HTML is not allowed",
+    ),
+    (
+        "javascript-url",
+        "contraindications/heart-disease.yaml",
+        "what_to_do: Ask a doctor first.",
+        "what_to_do: '[Ask](javascript:alert(1))'",
+        5,
+        "script or data URLs are not allowed",
+    ),
+    (
+        "event-handler",
+        "studies/trial2020.yaml",
+        "population: Ten adults.",
+        "population: Ten adults onclick=alert(1)",
+        6,
+        "event-handler attributes are not allowed",
+    ),
+    (
+        "entity-encoded-scheme",
+        "conditions/sore-neck.yaml",
+        "summary: A neck that hurts.",
+        "summary: '[x](jav&#x61;script:alert(1))'",
+        3,
+        "script or data URLs are not allowed",
+    ),
+    (
+        "wording-vs-certainty",
+        "studies/trial2020.yaml",
+        "plain: The chamber may reduce soreness.",
+        "plain: The chamber reduces soreness.",
+        18,
+        "wording does not match certainty 'low'",
+    ),
+    (
+        "bad-enum",
+        "studies/trial2020.yaml",
+        "direction: benefit",
+        "direction: great",
+        14,
+        "'great' is not one of: benefit, no-difference, harm, unclear",
+    ),
+    (
+        "cebm-out-of-range",
+        "studies/trial2020.yaml",
+        "level: 2",
+        "level: 7",
+        4,
+        "cebm.level: 7 is greater than the maximum of 5",
+    ),
+    (
+        "empty-list",
+        "protocols/chamber-neck.yaml",
+        "conditions: [sore-neck]",
+        "conditions: []",
+        4,
+        "conditions: must not be empty",
+    ),
+    (
+        "bare-yes-answer",
+        "questionnaire.yaml",
+        '{question: heart, answer: "yes"}',
+        "{question: heart, answer: yes}",
+        18,
+        "(quote it)",
+    ),
+    (
+        "follow-up-forward",
+        "questionnaire.yaml",
+        '{question: heart, answer: "yes"}',
+        '{question: heart-device, answer: "yes"}',
+        18,
+        "must come before this follow-up",
+    ),
+    (
+        "follow-up-unknown",
+        "questionnaire.yaml",
+        '{question: heart, answer: "yes"}',
+        '{question: lungs, answer: "yes"}',
+        18,
+        "unknown question 'lungs'",
+    ),
+    (
+        "duplicate-question",
+        "questionnaire.yaml",
+        "  - id: heart-device",
+        "  - id: heart",
+        15,
+        "questions[1].id: duplicate id 'heart'",
+    ),
 ]
 
 BIB_CASES: list[tuple[str, str, str, int, str]] = [
-    ("bib-unused", "@misc{src2020,", "@misc{extra2021, title = {Extra}}\n\n@misc{src2020,", 10,
-     "reference 'extra2021' is not cited by any data"),
-    ("bib-duplicate-key", "@misc{src2020,", "@misc{trial2020, title = {Again}}\n\n@misc{src2020,",
-     10, "Duplicate entry key 'trial2020'"),
-    ("bib-broken-entry", "@misc{src2020,", "@article{broken, title = {unclosed\n\n@misc{src2020,",
-     10, "BibTeX:"),
-    ("bib-undefined-macro", "journal = {Journal of Tests},", "journal = jtests,", 4,
-     "undefined string macro 'jtests'"),
-    ("bib-html-in-title", "title   = {A test trial},", "title   = {A <img src=x> trial},", 1,
-     "field 'title': raw HTML is not allowed"),
+    (
+        "bib-unused",
+        "@misc{src2020,",
+        "@misc{extra2021, title = {Extra}}\n\n@misc{src2020,",
+        10,
+        "reference 'extra2021' is not cited by any data",
+    ),
+    (
+        "bib-duplicate-key",
+        "@misc{src2020,",
+        "@misc{trial2020, title = {Again}}\n\n@misc{src2020,",
+        10,
+        "Duplicate entry key 'trial2020'",
+    ),
+    (
+        "bib-broken-entry",
+        "@misc{src2020,",
+        "@article{broken, title = {unclosed\n\n@misc{src2020,",
+        10,
+        "BibTeX:",
+    ),
+    (
+        "bib-undefined-macro",
+        "journal = {Journal of Tests},",
+        "journal = jtests,",
+        4,
+        "undefined string macro 'jtests'",
+    ),
+    (
+        "bib-html-in-title",
+        "title   = {A test trial},",
+        "title   = {A <img src=x> trial},",
+        1,
+        "field 'title': raw HTML is not allowed",
+    ),
 ]
 
 
@@ -137,8 +352,9 @@ def test_bad_yaml_is_reported_with_file_line_and_field(
     assert any(f.startswith(f"{name}:{line}: ") and message in f for f in found), found
 
 
-@pytest.mark.parametrize(("old", "new", "line", "message"), [c[1:] for c in BIB_CASES],
-                         ids=[c[0] for c in BIB_CASES])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"), [c[1:] for c in BIB_CASES], ids=[c[0] for c in BIB_CASES]
+)
 def test_bad_bibtex_is_reported_with_line(
     data: Path, old: str, new: str, line: int, message: str
 ) -> None:
@@ -156,12 +372,16 @@ def test_study_needs_a_bibtex_entry(data: Path) -> None:
 
 
 def test_contraindication_no_question_raises(data: Path) -> None:
-    shutil.copy(data / "contraindications" / "heart-disease.yaml",
-                data / "contraindications" / "lung-disease.yaml")
+    shutil.copy(
+        data / "contraindications" / "heart-disease.yaml",
+        data / "contraindications" / "lung-disease.yaml",
+    )
     _edit(data / "contraindications" / "lung-disease.yaml", "id: heart-disease", "id: lung-disease")
     found = _problems(data)
-    assert "questionnaire.yaml:11: questions: no question raises contraindication 'lung-disease'" \
-        in found, found
+    assert (
+        "questionnaire.yaml:11: questions: no question raises contraindication 'lung-disease'"
+        in found
+    ), found
 
 
 @pytest.mark.parametrize(
@@ -189,8 +409,9 @@ def test_problems_are_sorted_and_all_reported(data: Path) -> None:
     assert problems == sorted(problems)
 
 
-def test_cli_exit_codes_and_output(data: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_exit_codes_and_output(
+    data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["check", "--data", str(data)]) == 0
     _edit(data / "conditions" / "sore-neck.yaml", "name: Sore neck", "name: Sore neck\nfoo: 1")
     capsys.readouterr()

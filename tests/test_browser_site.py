@@ -1,0 +1,67 @@
+"""The site in real headless Chromium, served at its site_url with instant navigation on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from generator.check import check_dir
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+def _no_horizontal_scroll(page: Any) -> bool:
+    return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"))
+
+
+def test_condition_evidence_table_renders(page: Any, base_url: str) -> None:
+    page.goto(base_url + "conditions/muscle-soreness-after-exercise/")
+    table = page.locator("#summary-of-findings ~ div table").first
+    table.wait_for()
+    rows = table.locator("tbody tr")
+    kb, _ = check_dir(ROOT / "data")
+    expected = sum(
+        1
+        for s in kb.of("study")
+        for f in s["findings"]
+        if f.get("condition") == "muscle-soreness-after-exercise"
+    )
+    assert rows.count() == expected >= 5
+    assert "Low" in table.inner_text() and "Very low" in table.inner_text()
+    assert _no_horizontal_scroll(page)
+    assert all(r.startswith(base_url) for r in page.requests)
+
+
+def test_protocol_parameters_render_with_both_units(page: Any, base_url: str) -> None:
+    page.goto(base_url + "protocols/whole-body-cryotherapy-neck-back/#parameters")
+    table = page.locator("#parameters ~ div table").first
+    table.wait_for()
+    text = table.inner_text()
+    assert "-135 to -110 °C (-211 to -166 °F)" in text
+    assert "up to 4 minutes" in text
+    assert table.locator("tbody tr").count() == 5
+    links = table.locator("tbody a[href*='references/#']")
+    assert links.count() >= 5  # each number links to its source
+    assert _no_horizontal_scroll(page)
+
+
+def test_patient_reaches_condition_evidence_and_protocol_in_three_clicks(
+    page: Any, base_url: str
+) -> None:
+    page.goto(base_url)
+    page.evaluate("window.__sameDocument = true")
+    clicks = 0
+    page.get_by_role("link", name="Neck pain", exact=True).first.click()
+    clicks += 1
+    page.locator("#evidence").wait_for()
+    assert "No studies have tested" in page.locator("article").inner_text()
+    page.get_by_role("link", name="Ice pack for neck and back pain").click()
+    clicks += 1
+    page.locator("#parameters").wait_for()
+    assert page.url == base_url + "protocols/ice-pack-neck-back/"
+    assert clicks <= 3
+    # served at its site_url, instant navigation swapped pages without a full reload
+    assert page.evaluate("window.__sameDocument === true")
+    assert all(r.startswith(base_url) for r in page.requests)
