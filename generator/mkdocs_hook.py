@@ -35,7 +35,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _sources.clear()
     published: set[Path] = set()
     for path, page in render(kb).items():
-        files.append(File.generated(config, path, content=page.markdown))
+        files.append(File.generated(config, path, content=page.content))
         if page.source:
             source = Path(page.source).resolve()
             _sources[path] = "data/" + source.relative_to(root).as_posix()

@@ -5,6 +5,7 @@ The JavaScript evaluator in `overrides/` implements the same rules; tests prove 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from .problems import Problem
 # Outcome levels, best to worst; a result never moves left when an answer gets worse.
 LEVELS = ("none-found", "incomplete", "relative", "absolute")
 FLAGGING = {"yes", "not-sure"}
+FORBIDDEN = re.compile(r"\b(safe|safely|safety|cleared|eligible|eligibility)\b", re.IGNORECASE)
 
 
 def questionnaire_problems(q: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
@@ -43,6 +45,18 @@ def questionnaire_problems(q: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
         if isinstance(item.get("id"), str):
             earlier.add(item["id"])
         raised.update(r for r in item.get("raises") or [] if isinstance(r, str))
+    for level, text in sorted((q.get("outcomes") or {}).items()):
+        if isinstance(text, str) and FORBIDDEN.search(text):
+            yield q.doc.problem(
+                ("outcomes", level),
+                f"outcomes.{level}: a result must never say 'safe', 'cleared' or 'eligible'",
+            )
+    none_found = (q.get("outcomes") or {}).get("none-found")
+    if isinstance(none_found, str) and "not medical advice" not in none_found.lower():
+        yield q.doc.problem(
+            ("outcomes", "none-found"),
+            "outcomes.none-found: must say that it is not medical advice",
+        )
     for cid in sorted(set(kb.entities["contraindication"]) - raised):
         yield q.doc.problem(
             ("questions",), f"questions: no question raises contraindication '{cid}'", key=True
@@ -85,17 +99,30 @@ def severities(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
 
 
 def enabled(questions: list[dict[str, Any]], answers: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The questions shown for these answers; a follow-up needs its parent shown and matched."""
-    shown: dict[str, dict[str, Any]] = {}
-    for item in questions:
-        when = item.get("enable_when")
-        if when is None or (
-            when["question"] in shown
-            and answers.get(when["question"])
-            in ({when["answer"]} | ({"not-sure"} if when["answer"] == "yes" else set()))
-        ):
-            shown[item["id"]] = item
-    return list(shown.values())
+    """The questions shown for these answers, in any order of the data.
+
+    A follow-up is shown when its parent is shown and answered as its `enable_when` says;
+    "not sure" counts as "yes" here too, so a doubt never hides a follow-up.
+    """
+    by_id = {q["id"]: q for q in questions}
+
+    def shown(qid: str, depth: int) -> bool:
+        when = by_id[qid].get("enable_when")
+        if when is None:
+            return True
+        parent = when["question"]
+        if parent not in by_id or depth > len(by_id):
+            return False
+        accepted = {when["answer"]} | ({"not-sure"} if when["answer"] == "yes" else set())
+        return answers.get(parent) in accepted and shown(parent, depth + 1)
+
+    return [q for q in questions if shown(q["id"], 0)]
+
+
+def _severity(table: Mapping[str, Mapping[str, str]], modality: str, contraindication: str) -> str:
+    """Relative only when the data says so; anything else, missing included, is absolute."""
+    given = table.get(modality, {}).get(contraindication)
+    return "relative" if given == "relative" else "absolute"
 
 
 def evaluate(
@@ -109,7 +136,7 @@ def evaluate(
     results: dict[str, Result] = {}
     for modality in questionnaire["modalities"]:
         flags = [
-            Flag(c, q["id"], answers[q["id"]], table.get(modality, {}).get(c, "absolute"))
+            Flag(c, q["id"], answers[q["id"]], _severity(table, modality, c))
             for q in asked
             if answers.get(q["id"]) in FLAGGING
             for c in q["raises"]

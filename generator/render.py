@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib
+from . import bib, questionnaire_export
 from .model import CITE, KINDS, Entity, KnowledgeBase, walk
 from .questionnaire import severities
 from .textsafety import unsafe
@@ -53,9 +54,9 @@ UNITS = {
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page: its Markdown and the data file it comes from."""
+    """One generated file (Markdown, or JSON) and the data file it comes from."""
 
-    markdown: str
+    content: str
     source: str | None
 
 
@@ -210,5 +211,8 @@ def render(kb: KnowledgeBase) -> dict[str, Page]:
             kb.questionnaire.file,
             q=kb.questionnaire,
             severities=severities(kb),
+            data=questionnaire_export.page_data(kb),
         )
+        fhir = json.dumps(questionnaire_export.fhir(kb), indent=2, ensure_ascii=False)
+        pages["questionnaire/questionnaire.fhir.json"] = Page(fhir + "\n", kb.questionnaire.file)
     return pages

@@ -32,7 +32,7 @@ PAGES = [
 def rendered() -> dict[str, str]:
     kb, problems = check_dir(ROOT / "data")
     assert not problems
-    return {path: page.markdown for path, page in render(kb).items()}
+    return {path: page.content for path, page in render(kb).items()}
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -48,5 +48,5 @@ def test_rendered_markdown_matches_golden(
 
 def test_rendering_is_deterministic(rendered: dict[str, str]) -> None:
     kb, _ = check_dir(ROOT / "data")
-    again = {path: page.markdown for path, page in render(kb).items()}
+    again = {path: page.content for path, page in render(kb).items()}
     assert again == rendered
