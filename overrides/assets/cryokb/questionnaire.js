@@ -90,7 +90,8 @@
           h("h2", {}, "There is a problem"),
           h("p", {}, `Answer every question. ${missing.length} still need an answer:`),
           h("ul", {}, missing.map((q) => h("li", {},
-            h("a", { href: `#q-${q.id}-yes`, onclick: (e) => { e.preventDefault(); focusQuestion(q.id); } },
+            h("a", { href: `#q-${q.id}-yes`,
+              onclick: (e) => { e.preventDefault(); e.stopPropagation(); focusQuestion(q.id); } },
               q.text)))));
         errorSummary.hidden = false;
         errorSummary.focus();
@@ -184,11 +185,11 @@
 
   function start() {
     const root = document.getElementById("cryokb-questionnaire");
-    const source = document.getElementById("cryokb-questionnaire-data");
-    if (!root || !source || root.dataset.ready) return;
+    // The data rides in an attribute: Material's instant navigation re-runs <script> tags.
+    if (!root || !root.dataset.questionnaire || root.dataset.ready) return;
     root.dataset.ready = "true";
     for (const node of document.querySelectorAll(".cryokb-checklist")) node.hidden = true;
-    mount(root, JSON.parse(source.textContent));
+    mount(root, JSON.parse(root.dataset.questionnaire));
   }
 
   // Material's instant navigation swaps pages without a load event: document$ fires on each.

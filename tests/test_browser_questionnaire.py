@@ -1,0 +1,296 @@
+"""The questionnaire in real Chromium: same results as Python, by keyboard, private, printable."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import pytest
+
+from generator.questionnaire import evaluate
+from tests.test_questionnaire import IDS, KB, TABLE, Q
+
+pytestmark = pytest.mark.browser
+CORE = [q["id"] for q in Q["questions"] if "enable_when" not in q]
+FOLLOW = [q["id"] for q in Q["questions"] if "enable_when" in q]
+CODES = ["yes", "no", "not-sure"]
+FOLLOW_CODES = [None, "yes", "no", "not-sure"]  # rotated over the combinations
+LETTER = {"none-found": "n", "incomplete": "i", "relative": "r", "absolute": "a"}
+
+
+def _combination(index: int) -> dict[str, str]:
+    answers = {}
+    rest = index
+    for qid in CORE:
+        answers[qid] = CODES[rest % 3]
+        rest //= 3
+    code = FOLLOW_CODES[index % 4]
+    for qid in FOLLOW:
+        if code:
+            answers[qid] = code
+    return answers
+
+
+def _signature(results: dict[str, Any]) -> str:
+    """Levels and flag counts, per modality, in the questionnaire's modality order."""
+    out = []
+    for m in Q["modalities"]:
+        r = results[m]
+        level = r["level"] if isinstance(r, dict) else r.level
+        flags = r["flags"] if isinstance(r, dict) else r.flags
+        out.append(f"{LETTER[level]}{len(flags)}")
+    return "".join(out)
+
+
+JS_ENUMERATE = """([core, follow, codes, followCodes, modalities]) => {
+  const root = document.getElementById('cryokb-questionnaire');
+      const data = JSON.parse(root.dataset.questionnaire);
+  const letter = {'none-found': 'n', 'incomplete': 'i', 'relative': 'r', 'absolute': 'a'};
+  const total = Math.pow(3, core.length);
+  const out = new Array(total);
+  for (let index = 0; index < total; index++) {
+    const answers = {};
+    let rest = index;
+    for (const id of core) { answers[id] = codes[rest % 3]; rest = Math.floor(rest / 3); }
+    const code = followCodes[index % 4];
+    if (code) for (const id of follow) answers[id] = code;
+    const results = CryokbQuestionnaire.evaluate(data, answers);
+    out[index] = modalities.map((m) => letter[results[m].level] + results[m].flags.length).join('');
+  }
+  return out.join(',');
+}"""
+
+
+def test_js_and_python_agree_on_every_combination(page: Any, base_url: str) -> None:
+    page.goto(base_url + "questionnaire/")
+    page.wait_for_function("window.CryokbQuestionnaire !== undefined")
+    js = page.evaluate(JS_ENUMERATE, [CORE, FOLLOW, CODES, FOLLOW_CODES, Q["modalities"]])
+    js_rows = js.split(",")
+    total = 3 ** len(CORE)
+    assert len(js_rows) == total == 177147
+    mismatches = [
+        i
+        for i in range(total)
+        if js_rows[i] != _signature(evaluate(Q, TABLE, _combination(i)))  # type: ignore[arg-type]
+    ]
+    assert mismatches == [], f"first mismatch: {_combination(mismatches[0])}"
+
+
+def test_js_and_python_flags_match_in_detail(page: Any, base_url: str) -> None:
+    page.goto(base_url + "questionnaire/")
+    page.wait_for_function("window.CryokbQuestionnaire !== undefined")
+    samples = [_combination(i) for i in range(0, 3 ** len(CORE), 97)]
+    samples += [
+        dict(zip(IDS, combo, strict=True))
+        for combo in itertools.islice(
+            itertools.product(CODES, repeat=len(IDS)), 0, 3 ** len(IDS), 7919
+        )
+    ]
+    js = page.evaluate(
+        """(samples) => {
+      const root = document.getElementById('cryokb-questionnaire');
+      const data = JSON.parse(root.dataset.questionnaire);
+      return samples.map((a) => CryokbQuestionnaire.evaluate(data, a));
+    }""",
+        samples,
+    )
+    for answers, js_result in zip(samples, js, strict=True):
+        py = evaluate(Q, TABLE, answers)
+        for m in Q["modalities"]:
+            assert js_result[m]["level"] == py[m].level
+            assert [
+                (f["contraindication"], f["question"], f["answer"], f["severity"], f["unconfirmed"])
+                for f in js_result[m]["flags"]
+            ] == [
+                (f.contraindication, f.question, f.answer, f.severity, f.unconfirmed)
+                for f in py[m].flags
+            ], (answers, m)
+
+
+# --- end to end, by keyboard -------------------------------------------------------------
+
+
+def _active(page: Any) -> dict[str, str]:
+    return page.evaluate("""() => { const e = document.activeElement;
+      return {tag: e.tagName, name: e.name || '', type: e.type || '',
+              text: (e.textContent || '').trim(),
+              id: e.id || ''}; }""")
+
+
+def _keyboard_answer(page: Any, answers: dict[str, str]) -> None:
+    """Tab through the form from the top of the page, answering each question by keys."""
+    keys = {"yes": ["Space"], "no": ["ArrowRight"], "not-sure": ["ArrowRight", "ArrowRight"]}
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate("window.scrollTo(0, 0)")
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        a = _active(page)
+        if a["type"] == "radio" and a["name"].startswith("q-"):
+            for key in keys[answers[a["name"][2:]]]:
+                page.keyboard.press(key)
+        elif a["tag"] == "BUTTON" and a["text"] == "Continue":
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError("never reached the Continue button")
+
+
+def _tab_to(page: Any, text: str) -> None:
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if _active(page)["text"].startswith(text):
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"never reached {text!r}")
+
+
+def _results(page: Any) -> dict[str, str]:
+    page.locator(".cq-result section").first.wait_for()
+    return page.evaluate("""() => Object.fromEntries(
+      [...document.querySelectorAll('.cq-result section')]
+      .map((s) => [s.dataset.modality, s.dataset.level]))""")
+
+
+def _run(page: Any, base_url: str, answers: dict[str, str]) -> dict[str, str]:
+    page.goto(base_url + "questionnaire/")
+    page.locator("#cryokb-questionnaire form").wait_for()
+    loaded = len(page.requests)
+    _keyboard_answer(page, answers)
+    assert _active(page)["text"] == "Check your answers"
+    _tab_to(page, "See the results")
+    got = _results(page)
+    assert _active(page)["text"] == "Your results"
+    assert page.locator(".cq-result").get_attribute("role") == "status"
+    assert len(page.requests) == loaded, "the questionnaire made a request"
+    assert page.evaluate("document.cookie") == ""
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    return got
+
+
+def test_all_no_gives_no_reason_found_with_limits(page: Any, base_url: str) -> None:
+    answers = {q: "no" for q in CORE}
+    got = _run(page, base_url, answers)
+    assert set(got.values()) == {"none-found"}
+    text = page.locator(".cq-result").inner_text()
+    assert "not medical advice" in text
+    assert "Never longer than 4 minutes" in text and "No longer than 20 minutes" in text
+    assert "never put ice directly on bare skin" in text.lower()
+
+
+@pytest.mark.parametrize("question", CORE)
+def test_one_yes_flags_its_contraindication(page: Any, base_url: str, question: str) -> None:
+    answers = dict.fromkeys(IDS, "no")
+    answers[question] = "yes"
+    got = _run(page, base_url, answers)
+    item = next(q for q in Q["questions"] if q["id"] == question)
+    assert set(got.values()) == {"absolute"}
+    for m in Q["modalities"]:
+        section = page.locator(f".cq-result section[data-modality='{m}']")
+        for c in item["raises"]:
+            link = section.locator(f"a[href='../contraindications/{c}/']")
+            assert link.count() == 1
+        assert "Do not use this unless a doctor tells you that you can" in section.inner_text()
+
+
+def test_not_sure_counts_as_yes_and_says_so(page: Any, base_url: str) -> None:
+    answers = dict.fromkeys(IDS, "no")
+    answers["diabetes"] = "not-sure"
+    got = _run(page, base_url, answers)
+    assert set(got.values()) == {"absolute"}
+    assert "not confirmed" in page.locator(".cq-result").inner_text()
+
+
+def test_follow_up_appears_adds_flags_and_is_dropped_when_hidden(page: Any, base_url: str) -> None:
+    answers = dict.fromkeys(IDS, "no")
+    answers.update({"implant": "yes", "implant-heart": "yes"})
+    _run(page, base_url, answers)
+    section = page.locator(".cq-result section").first
+    assert section.locator("a[href='../contraindications/cardiovascular-disease/']").count() == 1
+    # change the parent to "No" on the check page: the follow-up disappears with its answer
+    _tab_to(page, "Change your answers")
+    page.get_by_role("button", name="Change your answer to: Do you have a pacemaker").focus()
+    page.keyboard.press("Enter")
+    assert _active(page)["name"] == "q-implant"
+    page.keyboard.press("ArrowRight")  # Yes -> No
+    assert page.locator("#q-implant-heart-group").is_hidden()
+    _tab_to(page, "Continue")
+    check = page.locator(".cq-check").inner_text()
+    assert "Is it a pacemaker" not in check
+    _tab_to(page, "See the results")
+    assert set(_results(page).values()) == {"none-found"}
+
+
+def test_error_summary_takes_focus_and_links_to_questions(page: Any, base_url: str) -> None:
+    page.goto(base_url + "questionnaire/")
+    page.locator("#cryokb-questionnaire form").wait_for()
+    page.get_by_role("button", name="Continue").focus()
+    page.keyboard.press("Enter")
+    summary = page.locator(".cq-error-summary")
+    assert summary.is_visible() and page.evaluate(
+        "document.activeElement.classList.contains('cq-error-summary')"
+    )
+    assert summary.locator("a").count() == len(CORE)
+    summary.locator("a").nth(3).focus()
+    page.keyboard.press("Enter")
+    assert _active(page)["name"] == f"q-{CORE[3]}"
+    assert page.locator(f"#q-{CORE[3]}-group").get_attribute("aria-invalid") == "true"
+
+
+def test_fieldsets_legends_and_labels(page: Any, base_url: str) -> None:
+    page.goto(base_url + "questionnaire/")
+    page.locator("#cryokb-questionnaire form").wait_for()
+    assert page.locator("#cryokb-questionnaire fieldset").count() == len(IDS)
+    assert page.locator("#cryokb-questionnaire fieldset > legend").count() == len(IDS)
+    for radio in page.locator("#cryokb-questionnaire input[type=radio]").all():
+        assert radio.evaluate("(r) => r.labels.length") == 1
+    assert page.locator("input:checked").count() == 0  # nothing pre-selected
+
+
+def test_print_summary_shows_id_version_date_answers_and_outcomes(page: Any, base_url: str) -> None:
+    page.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    answers = dict.fromkeys(IDS, "no")
+    answers["kidneys"] = "yes"
+    _run(page, base_url, answers)
+    _tab_to(page, "Print this summary")
+    assert page.evaluate("window.__printed") == 1
+    page.emulate_media(media="print")
+    result = page.locator(".cq-result")
+    text = result.inner_text()
+    assert f"Questionnaire {Q['id']}, version {Q['version']}, {Q['date']}" in text
+    for q in Q["questions"]:
+        if q["id"] in CORE:
+            assert q["text"] in text
+    assert text.count("Do not use this unless a doctor tells you that you can") == 4
+    assert page.locator(".cq-form").is_hidden()
+    assert page.locator(".cq-actions").is_hidden()
+
+
+def test_works_after_instant_navigation_from_home(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="Answer the questionnaire").click()
+    page.locator("#cryokb-questionnaire form").wait_for()
+    assert page.evaluate("window.__sameDocument === true")
+    assert page.locator(".cryokb-checklist").is_hidden()
+
+
+def test_without_javascript_a_printable_checklist_is_shown(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "questionnaire/")
+    checklist = page.locator(".cryokb-checklist")
+    assert checklist.is_visible()
+    text = checklist.inner_text()
+    for q in Q["questions"]:
+        assert q["text"] in text
+    assert f"version {Q['version']}" in text
+    assert page.locator("#cryokb-questionnaire").is_hidden()
+    context.close()
+
+
+def test_page_data_matches_the_yaml(page: Any, base_url: str) -> None:
+    from generator.questionnaire_export import page_data
+
+    page.goto(base_url + "questionnaire/")
+    embedded = json.loads(page.locator("#cryokb-questionnaire").get_attribute("data-questionnaire"))
+    assert embedded == page_data(KB)
