@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return build(args.config, args.data, args.site)
 
 
-def build(config_file: Path, data: Path, site: Path | None, **overrides: str) -> int:
+def build(
+    config_file: Path, data: Path, site: Path | None, strict: bool = True, **overrides: str
+) -> int:
     """Build into a temporary folder and swap it in, so a failure leaves `site/` untouched."""
     from mkdocs.config import load_config
 
@@ -70,7 +72,7 @@ def build(config_file: Path, data: Path, site: Path | None, **overrides: str) ->
     try:
         from mkdocs.commands.build import build as mkdocs_build
 
-        config = load_config(str(config_file), site_dir=str(staging), strict=True, **overrides)
+        config = load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
         mkdocs_build(config)
     except (Exception, SystemExit) as exc:  # whatever fails, the old site stays
         shutil.rmtree(staging, ignore_errors=True)

@@ -15,6 +15,7 @@ from mkdocs.utils import get_relative_url
 
 from generator.check import check_dir
 from generator.render import render
+from generator.sanitize import clean
 
 _sources: dict[str, str] = {}  # generated page -> its data file, published under data/
 
@@ -54,3 +55,8 @@ def on_page_context(
         base = config.extra.get("edit_base")
         page.edit_url = base + source if base else get_relative_url(source, page.url or ".")
     return context
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Generated pages pass through the allowlist sanitizer; hand-written pages are trusted."""
+    return clean(html) if page.file.src_uri in _sources else html

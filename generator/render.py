@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -149,6 +150,7 @@ class _Renderer:
             cite=self.cite,
             url=url_for,
             day=_day,
+            href=_href,
             with_study=lambda fs, s: [(s, f) for f in fs],
         )
         self.env.globals.update(
@@ -169,7 +171,8 @@ class _Renderer:
     def md(self, text: str) -> Markup:
         """Data text as inline Markdown: HTML escaped, unsafe links dropped, [@key] linked."""
         if unsafe(text):  # the checker rejects this; if it is bypassed, show it as plain text
-            return Markup(escape(" ".join(text.split())).replace("[", "&#91;"))
+            flat = str(escape(" ".join(text.split())))
+            return Markup(flat.replace("[", "&#91;").replace("]", "&#93;").replace("<", "&lt;"))
         safe = str(escape(" ".join(text.split())))
         return Markup(CITE.sub(lambda m: str(self.cite([{"ref": m.group(1)}])), safe))
 
@@ -186,6 +189,11 @@ class _Renderer:
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
         return Page(self.env.get_template(template).render(**context), source)
+
+
+def _href(url: str) -> str:
+    """A link target that cannot break out of Markdown's `(...)`."""
+    return quote(url, safe="/:?#=&.%_~-")
 
 
 def _day(iso: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import unquote
 
 _TAG = re.compile(r"<[A-Za-z!?/]")
 _SCHEME = re.compile(r"(?:java|vb|live)script\s*:|data\s*:\s*[a-z]+/", re.IGNORECASE)
@@ -23,6 +24,7 @@ def _normalise(text: str) -> str:
 def unsafe(text: str) -> str | None:
     """Why `text` is not allowed, or None when it is plain Markdown."""
     plain = _normalise(text)
+    plain = plain + "\n" + unquote(plain)  # percent-encoding hides nothing either
     squeezed = re.sub(r"[\s\\]+", "", plain)
     if _TAG.search(plain):
         return "raw HTML is not allowed in text (write Markdown)"

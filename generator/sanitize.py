@@ -1,0 +1,32 @@
+"""The last line of defence: generated page HTML keeps only an allowlist of tags and attributes.
+
+`cryokb check` rejects raw HTML and script URLs in data, and the templates escape data; this
+sanitizer (nh3, bindings to the Ammonia crate) makes sure that even data which got past both can
+add no script, event handler, style, frame or `javascript:` link to a page.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area"}
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "title", "hidden"},
+    "a": {"href"},
+    "div": {"data-questionnaire"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+
+
+def clean(html: str) -> str:
+    """`html` with anything outside the allowlist removed; links only http(s), mailto, relative."""
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
