@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test check site lint golden bench chromium clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: serve test check site lint golden bench system-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +16,20 @@ $(STAMP): requirements.txt pyproject.toml
 		$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Debian's chromium for the browser tests; installed only when missing and we are root.
-chromium:
-	@if ! command -v chromium >/dev/null 2>&1 && [ -x /usr/bin/apt-get ] && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+# Debian's chromium (browser tests) and a Java runtime (Nu Html Checker), installed only when
+# missing and we are root. Playwright never downloads a browser here.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ] && [ -x /usr/bin/apt-get ] && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
+
+# The Nu Html Checker from the npm registry, pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -29,7 +40,7 @@ check: $(STAMP)
 site: $(STAMP)
 	$(BIN)/cryokb build
 
-test: $(STAMP) chromium
+test: $(STAMP) $(NODE_STAMP) system-deps
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -44,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -13,7 +13,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator.check import check_dir
+from generator import check
 from generator.render import render
 from generator.sanitize import clean
 
@@ -29,7 +29,7 @@ def data_dir(config: MkDocsConfig) -> Path:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = data_dir(config).resolve()
-    kb, problems = check_dir(root)
+    kb, problems = check.check_dir(root)
     if problems:
         lines = "\n".join(str(p) for p in problems)
         raise PluginError(f"cryokb check found {len(problems)} problem(s):\n{lines}")

@@ -294,3 +294,18 @@ def test_page_data_matches_the_yaml(page: Any, base_url: str) -> None:
     page.goto(base_url + "questionnaire/")
     embedded = json.loads(page.locator("#cryokb-questionnaire").get_attribute("data-questionnaire"))
     assert embedded == page_data(KB)
+
+
+def test_keyboard_only_from_home_by_instant_navigation_to_print(page: Any, base_url: str) -> None:
+    page.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    page.goto(base_url)
+    page.evaluate("window.__sameDocument = true")
+    _tab_to(page, "Answer the questionnaire")
+    page.locator("#cryokb-questionnaire form").wait_for()
+    assert page.evaluate("window.__sameDocument === true")  # instant navigation, no reload
+    _keyboard_answer(page, dict.fromkeys(IDS, "no"))
+    _tab_to(page, "See the results")
+    assert set(_results(page).values()) == {"none-found"}
+    _tab_to(page, "Print this summary")
+    assert page.evaluate("window.__printed") == 1
+    assert all(r.startswith(base_url) for r in page.requests)

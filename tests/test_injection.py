@@ -200,7 +200,7 @@ def _multi_payload_data(target: Path) -> Path:
 def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The site built from the poisoned data with `cryokb check` bypassed, served locally."""
     data = _multi_payload_data(tmp_path_factory.mktemp("poison") / "data")
-    kb, problems = check_dir(data)
+    _, problems = check_dir(data)
     assert len(problems) > 500  # the check sees them all ...
     port = _free_port()
     out = tmp_path_factory.mktemp("poison-site") / "site"
@@ -232,7 +232,7 @@ AUDIT = """() => {
     for (const attr of el.attributes) {
       if (attr.name.startsWith('on')) bad.push(`${tag}[${attr.name}]`);
       if (/^\\s*(javascript|vbscript|data|livescript):/i.test(attr.value)
-          && ['href', 'src', 'action', 'data'].includes(attr.name)) bad.push(`${tag}[${attr.name}]`);
+          && ['href', 'src', 'action', 'data'].includes(attr.name)) bad.push(tag + attr.name);
     }
   }
   return bad;
