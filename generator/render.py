@@ -163,6 +163,7 @@ class _Renderer:
             KINDS=KINDS,
             vancouver=bib.vancouver,
             ref_of=self.ref_of,
+            review_span=review_span,
         )
 
     def ref_of(self, key: str) -> bib.Reference:
@@ -191,6 +192,13 @@ class _Renderer:
         return Page(self.env.get_template(template).render(**context), source)
 
 
+def review_span(entities: list[Entity]) -> dict[str, str]:
+    """Earliest and latest review dates, and the earliest next review, of a list of pages."""
+    reviewed = sorted(e["reviewed"]["date"] for e in entities)
+    return {"first": reviewed[0], "last": reviewed[-1],
+            "next": min(e["next_review"] for e in entities)}
+
+
 def _href(url: str) -> str:
     """A link target that cannot break out of Markdown's `(...)`."""
     return quote(url, safe="/:?#=&.%_~-")
@@ -212,7 +220,9 @@ def render(kb: KnowledgeBase) -> dict[str, Page]:
         )
         for e in entities:
             pages[f"{folder}/{e.id}.md"] = r.page(f"{kind}.md.j2", e.file, e=e)
-    pages["references/index.md"] = r.page("references.md.j2", kb.bib_file)
+    pages["references/index.md"] = r.page(
+        "references.md.j2", kb.bib_file, entities=[e for e in kb.all() if e.kind in KINDS]
+    )
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = r.page(
             "questionnaire.md.j2",

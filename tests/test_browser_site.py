@@ -55,7 +55,8 @@ def test_patient_reaches_condition_evidence_and_protocol_in_three_clicks(
     clicks = 0
     page.get_by_role("link", name="Neck pain", exact=True).first.click()
     clicks += 1
-    page.locator("#evidence").wait_for()
+    page.locator("#evidence-gap").wait_for()  # only condition pages have it
+    assert page.locator("#evidence").is_visible()
     assert "No studies have tested" in page.locator("article").inner_text()
     page.get_by_role("link", name="Ice pack for neck and back pain").click()
     clicks += 1
@@ -65,3 +66,13 @@ def test_patient_reaches_condition_evidence_and_protocol_in_three_clicks(
     # served at its site_url, instant navigation swapped pages without a full reload
     assert page.evaluate("window.__sameDocument === true")
     assert all(r.startswith(base_url) for r in page.requests)
+
+
+def test_protocols_print_without_site_chrome(page: Any, base_url: str) -> None:
+    page.goto(base_url + "protocols/ice-pack-neck-back/")
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden()
+    assert page.locator(".md-sidebar--primary").is_hidden()
+    for anchor in ("parameters", "steps", "precautions", "when-to-stop", "contraindications"):
+        assert page.locator(f"#{anchor}").is_visible()
+    assert "up to 20 minutes" in page.locator("#parameters ~ div table").first.inner_text()

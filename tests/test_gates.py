@@ -54,6 +54,22 @@ def _urls(site: Path) -> list[str]:
 
 
 PHONE = {"width": 360, "height": 740}
+# Counts every write to web storage or document.cookie, even one undone before we look.
+COUNT_WRITES = """
+window.__writes = 0;
+for (const name of ['setItem', 'removeItem', 'clear']) {
+  const original = Storage.prototype[name];
+  Storage.prototype[name] = function (...args) {
+    window.__writes += 1;
+    return original.apply(this, args);
+  };
+}
+const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+Object.defineProperty(Document.prototype, 'cookie', {
+  get() { return cookie.get.call(this); },
+  set(value) { window.__writes += 1; cookie.set.call(this, value); },
+});
+"""
 
 
 def _measure(page: Any, context: Any, axe: Any, v: Visit) -> None:
@@ -66,7 +82,9 @@ def _measure(page: Any, context: Any, axe: Any, v: Visit) -> None:
         targets = [n["target"] for n in item["nodes"]][:3]
         v.violations.append(f"{item['id']}: {item['help']} {targets}")
     v.cookies = len(context.cookies())
-    v.storage = page.evaluate("localStorage.length + sessionStorage.length")
+    v.storage = page.evaluate(
+        "localStorage.length + sessionStorage.length + (window.__writes || 0)"
+    )
     v.overflow = page.evaluate("document.scrollingElement.scrollWidth > window.innerWidth")
     v.small = page.evaluate(SMALL_TARGETS)
 
@@ -81,6 +99,7 @@ def _visit_all(browser: Any, base_url: str, site: Path, viewport: dict[str, int]
     out = []
     for url in _urls(site):
         context = browser.new_context(viewport=viewport)
+        context.add_init_script(COUNT_WRITES)
         page = context.new_page()
         v = Visit(url)
         page.on(
@@ -198,6 +217,7 @@ def test_each_gate_fails_on_a_broken_page(browser: Any, base_url: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     context = browser.new_context(viewport=PHONE)
+    context.add_init_script(COUNT_WRITES)
     page = context.new_page()
     v = Visit("broken")
     page.on("request", lambda r: None if r.url.startswith(base_url) else v.foreign.append(r.url))
@@ -207,6 +227,7 @@ def test_each_gate_fails_on_a_broken_page(browser: Any, base_url: str) -> None:
       a.insertAdjacentHTML('beforeend', '<img src="/nothing.png"><div style="width:900px">x</div>'
         + '<button style="width:10px;height:10px;padding:0;border:0"></button>');
       localStorage.setItem('x', '1');
+      localStorage.removeItem('x');
       document.cookie = 'tracked=1';
       fetch('http://127.0.0.2:9/leak').catch(() => {});
     }""")

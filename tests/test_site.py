@@ -221,3 +221,42 @@ def test_no_page_loads_anything_from_another_origin(site: Path, port: int) -> No
 )
 def test_quantities_show_both_units(q: dict[str, object], expected: str) -> None:
     assert quantity(q) == expected
+
+
+def test_section_and_reference_pages_show_review_dates_and_notice(site: Path) -> None:
+    for folder in [*KINDS.values(), "references"]:
+        text = scan(site / folder / "index.html").text
+        assert "Pages last reviewed:" in text and "Next review due:" in text, folder
+        assert "Not medical advice" in text, folder
+
+
+def test_fhir_questionnaire_is_published(site: Path, kb: KnowledgeBase) -> None:
+    import json
+
+    from generator.questionnaire_export import fhir
+
+    published = json.loads((site / "questionnaire" / "questionnaire.fhir.json").read_text())
+    assert published == fhir(kb)
+
+
+def test_mkdocs_itself_refuses_to_build_bad_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Plain `mkdocs build` (as `mkdocs serve` runs it) goes through the hook's check too."""
+    import shutil
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    bad = data / "side-effects" / "numbness.yaml"
+    bad.write_text(bad.read_text().replace("serious: false", "serious: no\nsevere: true"))
+    monkeypatch.setenv("CRYOKB_DATA", str(data))
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    with pytest.raises(Abort):
+        build(config)
+    assert "numbness.yaml:5:1: error: severe: unknown field" in caplog.text
+    assert not (tmp_path / "site").exists()
+    assert "data" in [Path(w).name for w in config["watch"]]  # `mkdocs serve` re-renders on edits
