@@ -52,7 +52,7 @@ golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache node_modules
