@@ -13,6 +13,10 @@ from generator.cli import main
 from tests.conftest import ROOT
 
 
+def _build(site: Path, data: Path = ROOT / "data", config: Path = ROOT / "mkdocs.yml") -> int:
+    return main(["build", "--config", str(config), "--site", str(site), "--data", str(data)])
+
+
 def _digest(site: Path) -> dict[str, str]:
     return {
         p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -24,20 +28,7 @@ def _digest(site: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     out = tmp_path_factory.mktemp("atomic") / "site"
-    assert (
-        main(
-            [
-                "build",
-                "--config",
-                str(ROOT / "mkdocs.yml"),
-                "--site",
-                str(out),
-                "--data",
-                str(ROOT / "data"),
-            ]
-        )
-        == 0
-    )
+    assert _build(out) == 0
     return out, _digest(out)
 
 
@@ -53,17 +44,7 @@ def test_invalid_data_leaves_the_site_untouched(
     built: tuple[Path, dict[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     site, before = built
-    status = main(
-        [
-            "build",
-            "--config",
-            str(ROOT / "mkdocs.yml"),
-            "--site",
-            str(site),
-            "--data",
-            str(_bad_data(tmp_path)),
-        ]
-    )
+    status = _build(site, data=_bad_data(tmp_path))
     out = capsys.readouterr()
     assert status == 1
     assert "ice-pack-neck-back.yaml" in out.out and "exceeds the 20-minute maximum" in out.out
@@ -85,9 +66,7 @@ def test_a_build_that_fails_halfway_leaves_the_site_untouched(
     config["hooks"] = [str(ROOT / "generator" / "mkdocs_hook.py")]
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config))
-    status = main(
-        ["build", "--config", str(config_file), "--site", str(site), "--data", str(ROOT / "data")]
-    )
+    status = _build(site, config=config_file)
     assert status == 1
     assert "site left as it was" in capsys.readouterr().err
     assert _digest(site) == before
@@ -97,20 +76,7 @@ def test_a_build_that_fails_halfway_leaves_the_site_untouched(
 def test_a_good_build_replaces_the_site(built: tuple[Path, dict[str, str]]) -> None:
     site, before = built
     (site / "stale.html").write_text("left over")
-    assert (
-        main(
-            [
-                "build",
-                "--config",
-                str(ROOT / "mkdocs.yml"),
-                "--site",
-                str(site),
-                "--data",
-                str(ROOT / "data"),
-            ]
-        )
-        == 0
-    )
+    assert _build(site) == 0
     assert _digest(site) == before  # the stale file is gone, everything else identical
 
 
