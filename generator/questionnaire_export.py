@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import CITE, KnowledgeBase
+from .model import CITE, KINDS, KnowledgeBase
 from .questionnaire import severities
 
 
@@ -14,7 +14,10 @@ def _plain(text: str) -> str:
 
 
 def page_data(kb: KnowledgeBase) -> dict[str, Any]:
-    """Everything the JavaScript evaluator and form need, from the same data as Python's."""
+    """Everything the JavaScript evaluator and form need, from the same data as Python's.
+
+    Links are relative to the questionnaire page, /questionnaire/.
+    """
     assert kb.questionnaire is not None
     q = kb.questionnaire.data
     table = severities(kb)
@@ -36,7 +39,7 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
             {
                 "id": m,
                 "name": _plain(kb.get("modality", m)["name"]),
-                "url": f"../modalities/{m}/",
+                "url": f"../{KINDS['modality']}/{m}/",
                 "limits": [_plain(x) for x in kb.get("modality", m).get("limits", [])],
             }
             for m in q["modalities"]
@@ -45,7 +48,7 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
         "contraindications": {
             c.id: {
                 "name": _plain(c["name"]),
-                "url": f"../contraindications/{c.id}/",
+                "url": f"../{KINDS['contraindication']}/{c.id}/",
                 "why": _plain(c["why"]),
             }
             for c in kb.of("contraindication")

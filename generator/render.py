@@ -195,8 +195,11 @@ class _Renderer:
 def review_span(entities: list[Entity]) -> dict[str, str]:
     """Earliest and latest review dates, and the earliest next review, of a list of pages."""
     reviewed = sorted(e["reviewed"]["date"] for e in entities)
-    return {"first": reviewed[0], "last": reviewed[-1],
-            "next": min(e["next_review"] for e in entities)}
+    return {
+        "first": reviewed[0],
+        "last": reviewed[-1],
+        "next": min(e["next_review"] for e in entities),
+    }
 
 
 def _href(url: str) -> str:
