@@ -274,6 +274,25 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
     ),
 ]
 
+CASES += [
+    (
+        "questionnaire-missing-text",
+        "questionnaire.yaml",
+        "  relative: Talk to a doctor first.\n",
+        "",
+        20,
+        "outcomes: missing required field 'relative'",
+    ),
+    (
+        "questionnaire-says-safe",
+        "questionnaire.yaml",
+        "relative: Talk to a doctor first.",
+        "relative: You are safe to use it.",
+        21,
+        "must never say 'safe'",
+    ),
+]
+
 BIB_CASES: list[tuple[str, str, str, int, str]] = [
     (
         "bib-unused",
