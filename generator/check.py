@@ -16,7 +16,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from . import load as loader
-from .model import CITE, Entity, KnowledgeBase, walk
+from .model import CITE, Entity, KnowledgeBase, as_list, walk
 from .problems import Problem
 from .questionnaire import questionnaire_problems
 from .textsafety import unsafe
@@ -217,7 +217,7 @@ def _domain(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
     if entity.kind == "protocol":
         yield from _durations(entity, kb)
     if entity.kind == "study":
-        for i, finding in enumerate(data.get("findings") or []):
+        for i, finding in enumerate(as_list(data.get("findings"))):
             yield from _wording(entity, i, finding)
 
 
@@ -232,17 +232,21 @@ def _date(x: Any) -> date | None:
         return None
 
 
+def _minutes(unit: Any) -> float | None:
+    return MINUTES.get(unit) if isinstance(unit, str) else None
+
+
 def _durations(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
     modality = kb.entities["modality"].get(str(entity.get("modality")))
     limit = modality.get("maximum_duration") if modality else None
     if not isinstance(limit, dict) or not _num(limit.get("max")):
         return
-    cap = limit["max"] * MINUTES.get(limit.get("unit", ""), 0)
-    for i, param in enumerate(entity.get("parameters") or []):
+    cap = limit["max"] * (_minutes(limit.get("unit")) or 0)
+    for i, param in enumerate(as_list(entity.get("parameters"))):
         value = param.get("value") if isinstance(param, dict) else None
         if not isinstance(value, dict) or param.get("kind") != "duration":
             continue
-        scale = MINUTES.get(value.get("unit", ""))
+        scale = _minutes(value.get("unit"))
         if scale and _num(value.get("max")) and value["max"] * scale > cap:
             at = ("parameters", i, "value", "max")
             yield entity.doc.problem(

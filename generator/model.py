@@ -81,3 +81,8 @@ def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from walk(value, (*path, i))
+
+
+def as_list(value: Any) -> list[Any]:
+    """The value when it is a list, else []: a wrong type is the schema's to report."""
+    return value if isinstance(value, list) else []

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Entity, KnowledgeBase
+from .model import Entity, KnowledgeBase, as_list
 from .problems import Problem
 
 # Outcome levels, best to worst; a result never moves left when an answer gets worse.
@@ -21,10 +21,12 @@ FORBIDDEN = re.compile(r"\b(safe|safely|safety|cleared|eligible|eligibility)\b",
 
 def questionnaire_problems(q: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
     """Rules JSON Schema cannot say: order of follow-ups, coverage of contraindications."""
-    questions = q.get("questions") or []
+    questions = as_list(q.get("questions"))
     earlier: set[str] = set()
     raised: set[str] = set()
-    all_ids = {x.get("id") for x in questions if isinstance(x, dict)}
+    all_ids = {
+        x.get("id") for x in questions if isinstance(x, dict) and isinstance(x.get("id"), str)
+    }
     for i, item in enumerate(questions):
         if not isinstance(item, dict):
             continue
@@ -44,14 +46,15 @@ def questionnaire_problems(q: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
                 )
         if isinstance(item.get("id"), str):
             earlier.add(item["id"])
-        raised.update(r for r in item.get("raises") or [] if isinstance(r, str))
-    for level, text in sorted((q.get("outcomes") or {}).items()):
+        raised.update(r for r in as_list(item.get("raises")) if isinstance(r, str))
+    outcomes = q.get("outcomes") if isinstance(q.get("outcomes"), dict) else {}
+    for level, text in sorted(outcomes.items()):
         if isinstance(text, str) and FORBIDDEN.search(text):
             yield q.doc.problem(
                 ("outcomes", level),
                 f"outcomes.{level}: a result must never say 'safe', 'cleared' or 'eligible'",
             )
-    none_found = (q.get("outcomes") or {}).get("none-found")
+    none_found = outcomes.get("none-found")
     if isinstance(none_found, str) and "not medical advice" not in none_found.lower():
         yield q.doc.problem(
             ("outcomes", "none-found"),
