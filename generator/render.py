@@ -12,7 +12,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, questionnaire_export
+from . import bib, questionnaire_export, structured_data
 from .model import CITE, KINDS, Entity, KnowledgeBase, walk
 from .questionnaire import severities
 from .textsafety import unsafe
@@ -164,6 +164,7 @@ class _Renderer:
             vancouver=bib.vancouver,
             ref_of=self.ref_of,
             review_span=review_span,
+            jsonld=lambda e: structured_data.jsonld(e, kb),
         )
 
     def ref_of(self, key: str) -> bib.Reference:

@@ -260,3 +260,25 @@ def test_mkdocs_itself_refuses_to_build_bad_data(
     assert "numbness.yaml:5:1: error: severe: unknown field" in caplog.text
     assert not (tmp_path / "site").exists()
     assert "data" in [Path(w).name for w in config["watch"]]  # `mkdocs serve` re-renders on edits
+
+
+def test_entity_pages_carry_schema_org_markup_matching_the_page(
+    site: Path, kb: KnowledgeBase
+) -> None:
+    import json
+    import re
+
+    for e in kb.all():
+        if e.kind == "questionnaire":
+            continue
+        html = _html(site, e.kind, e.id).read_text()
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        assert len(blocks) == 1, e.id
+        data = json.loads(blocks[0])
+        assert data["@type"] == "MedicalWebPage"
+        assert data["lastReviewed"] == e["reviewed"]["date"]
+        about = data["about"]
+        shown = scan(_html(site, e.kind, e.id)).text
+        assert (about.get("name") or about["headline"]) in shown
+        if e.kind == "modality":
+            assert len(about["contraindication"]) == len(e["contraindications"])

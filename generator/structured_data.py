@@ -1,0 +1,57 @@
+"""schema.org JSON-LD for each entity page: what the page visibly shows, for machines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import CITE, Entity, KnowledgeBase
+
+ABOUT = {
+    "condition": "MedicalCondition",
+    "modality": "MedicalTherapy",
+    "protocol": "MedicalTherapy",
+    "contraindication": "MedicalContraindication",
+    "side-effect": "MedicalSignOrSymptom",
+    "study": "ScholarlyArticle",
+}
+
+
+def _plain(text: str) -> str:
+    return " ".join(CITE.sub("", text).split())
+
+
+def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
+    """A MedicalWebPage with its review dates, audience and the thing it is about."""
+    about: dict[str, Any] = {"@type": ABOUT[e.kind]}
+    if e.kind == "study":
+        ref = kb.references[e.id]
+        about.update(headline=ref.get("title"), datePublished=ref.get("year"))
+        if ref.doi_url:
+            about["sameAs"] = ref.doi_url
+    else:
+        about["name"] = _plain(e["name"])
+    if e.kind == "modality":
+        about["contraindication"] = [
+            {
+                "@type": "MedicalContraindication",
+                "name": _plain(kb.get("contraindication", c["id"])["name"]),
+            }
+            for c in e["contraindications"]
+        ]
+        about["adverseOutcome"] = [
+            {"@type": "MedicalEntity", "name": _plain(kb.get("side-effect", s)["name"])}
+            for s in e["side_effects"]
+        ]
+    summary = e.get("summary")
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "lastReviewed": e["reviewed"]["date"],
+        "reviewedBy": {"@type": "Organization", "name": _plain(e["reviewed"]["by"])},
+        "medicalAudience": [
+            {"@type": "MedicalAudience", "audienceType": "Patient"},
+            {"@type": "MedicalAudience", "audienceType": "Clinician"},
+        ],
+        **({"description": _plain(summary)} if isinstance(summary, str) else {}),
+        "about": about,
+    }
