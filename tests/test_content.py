@@ -1,0 +1,44 @@
+"""Patient text stays plain: short sentences in the fields patients read first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.check import check_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+PATIENT_FIELDS = ("summary", "what_to_do", "get_help", "why")
+PATIENT_KINDS = ("condition", "modality", "protocol", "contraindication", "side-effect")
+
+
+def _sentences() -> list[tuple[str, str]]:
+    kb, _ = check_dir(ROOT / "data")
+    out = []
+    for e in kb.all():
+        if e.kind not in PATIENT_KINDS:
+            continue
+        for field in PATIENT_FIELDS:
+            text = e.get(field)
+            if isinstance(text, str):
+                out += [(f"{e.id}.{field}", s) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
+    return out
+
+
+def test_patient_sentences_are_short() -> None:
+    """NHS-style plain English for a reading age of 9 to 11: about 15 words a sentence."""
+    sentences = _sentences()
+    assert len(sentences) > 80
+    long = [(where, s) for where, s in sentences if len(s.split()) > 25]
+    assert long == []
+    mean = sum(len(s.split()) for _, s in sentences) / len(sentences)
+    assert mean <= 17, mean
+
+
+def test_patient_text_avoids_unexplained_jargon() -> None:
+    jargon = re.compile(
+        r"\b(vasoconstriction|contraindicat\w*|analgesi\w*|cryoglobulin\w*|"
+        r"intramuscular|edema|oedema|metabolic)\b",
+        re.IGNORECASE,
+    )
+    assert [(w, s) for w, s in _sentences() if jargon.search(s)] == []
