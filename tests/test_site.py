@@ -97,6 +97,9 @@ def _expected_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
             (u("modality", m.id), u("contraindication", c["id"])) for c in m["contraindications"]
         }
         pairs |= {(u("modality", m.id), u("side-effect", s)) for s in m["side_effects"]}
+    for e in kb.all():  # a page that cites a reference, and the bibliography's "Cited on"
+        if e.kind != "questionnaire":
+            pairs.add((u(e.kind, e.id), "/references/"))
     for s in kb.of("study"):
         for f in s["findings"]:
             pairs.add((u("study", s.id), u("modality", f["modality"])))
@@ -108,7 +111,7 @@ def _expected_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
 def test_cross_links_resolve_in_both_directions(site: Path, kb: KnowledgeBase) -> None:
     graph = _graph(site)
     pairs = _expected_pairs(kb)
-    assert len(pairs) > 80
+    assert len(pairs) > 120
     for a, b in sorted(pairs):
         assert b in graph[a], f"{a} does not link to {b}"
         assert a in graph[b], f"{b} does not link back to {a}"
