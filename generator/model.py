@@ -83,6 +83,11 @@ def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
             yield from walk(value, (*path, i))
 
 
+def plain_text(text: str) -> str:
+    """Data text for machines and `textContent`: citation markers removed, spaces collapsed."""
+    return " ".join(CITE.sub("", text).split())
+
+
 def as_list(value: Any) -> list[Any]:
     """The value when it is a list, else []: a wrong type is the schema's to report."""
     return value if isinstance(value, list) else []

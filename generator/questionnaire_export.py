@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import CITE, KINDS, KnowledgeBase
+from .model import KINDS, KnowledgeBase, plain_text
 from .questionnaire import severities
-
-
-def _plain(text: str) -> str:
-    """Data text for `textContent`: citation markers removed, whitespace collapsed."""
-    return " ".join(CITE.sub("", text).split())
 
 
 def page_data(kb: KnowledgeBase) -> dict[str, Any]:
@@ -24,36 +19,36 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
     questions = []
     for item in q["questions"]:
         out = {k: item[k] for k in ("id", "raises", "enable_when") if k in item}
-        out["text"] = _plain(item["text"])
+        out["text"] = plain_text(item["text"])
         if "help" in item:
-            out["help"] = _plain(item["help"])
+            out["help"] = plain_text(item["help"])
         questions.append(out)
     return {
         "id": q["id"],
         "version": q["version"],
         "date": q["date"],
-        "title": _plain(q["title"]),
+        "title": plain_text(q["title"]),
         "answers": q["answers"],
         "questions": questions,
         "modalities": [
             {
                 "id": m,
-                "name": _plain(kb.get("modality", m)["name"]),
+                "name": plain_text(kb.get("modality", m)["name"]),
                 "url": f"../{KINDS['modality']}/{m}/",
-                "limits": [_plain(x) for x in kb.get("modality", m).get("limits", [])],
+                "limits": [plain_text(x) for x in kb.get("modality", m).get("limits", [])],
             }
             for m in q["modalities"]
         ],
         "severities": {m: table[m] for m in q["modalities"]},
         "contraindications": {
             c.id: {
-                "name": _plain(c["name"]),
+                "name": plain_text(c["name"]),
                 "url": f"../{KINDS['contraindication']}/{c.id}/",
-                "why": _plain(c["why"]),
+                "why": plain_text(c["why"]),
             }
             for c in kb.of("contraindication")
         },
-        "outcomes": {k: _plain(v) for k, v in q["outcomes"].items()},
+        "outcomes": {k: plain_text(v) for k, v in q["outcomes"].items()},
     }
 
 
@@ -67,14 +62,18 @@ def fhir(kb: KnowledgeBase) -> dict[str, Any]:
     for item in q["questions"]:
         entry: dict[str, Any] = {
             "linkId": item["id"],
-            "text": _plain(item["text"]),
+            "text": plain_text(item["text"]),
             "type": "choice",
             "required": True,
             "answerOption": options,
         }
         if "help" in item:
             entry["item"] = [
-                {"linkId": f"{item['id']}-help", "text": _plain(item["help"]), "type": "display"}
+                {
+                    "linkId": f"{item['id']}-help",
+                    "text": plain_text(item["help"]),
+                    "type": "display",
+                }
             ]
         when = item.get("enable_when")
         if when:
@@ -94,9 +93,9 @@ def fhir(kb: KnowledgeBase) -> dict[str, Any]:
         "id": q["id"],
         "version": q["version"],
         "name": "".join(w.capitalize() for w in q["id"].split("-")),
-        "title": _plain(q["title"]),
+        "title": plain_text(q["title"]),
         "status": "draft",
         "date": q["date"],
-        "description": _plain(q["intro"]),
+        "description": plain_text(q["intro"]),
         "item": items,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import CITE, Entity, KnowledgeBase
+from .model import Entity, KnowledgeBase, plain_text
 
 ABOUT = {
     "condition": "MedicalCondition",
@@ -16,10 +16,6 @@ ABOUT = {
 }
 
 
-def _plain(text: str) -> str:
-    return " ".join(CITE.sub("", text).split())
-
-
 def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
     """A MedicalWebPage with its review dates, audience and the thing it is about."""
     about: dict[str, Any] = {"@type": ABOUT[e.kind]}
@@ -29,17 +25,17 @@ def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
         if ref.doi_url:
             about["sameAs"] = ref.doi_url
     else:
-        about["name"] = _plain(e["name"])
+        about["name"] = plain_text(e["name"])
     if e.kind == "modality":
         about["contraindication"] = [
             {
                 "@type": "MedicalContraindication",
-                "name": _plain(kb.get("contraindication", c["id"])["name"]),
+                "name": plain_text(kb.get("contraindication", c["id"])["name"]),
             }
             for c in e["contraindications"]
         ]
         about["adverseOutcome"] = [
-            {"@type": "MedicalEntity", "name": _plain(kb.get("side-effect", s)["name"])}
+            {"@type": "MedicalEntity", "name": plain_text(kb.get("side-effect", s)["name"])}
             for s in e["side_effects"]
         ]
     summary = e.get("summary")
@@ -47,11 +43,11 @@ def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "lastReviewed": e["reviewed"]["date"],
-        "reviewedBy": {"@type": "Organization", "name": _plain(e["reviewed"]["by"])},
+        "reviewedBy": {"@type": "Organization", "name": plain_text(e["reviewed"]["by"])},
         "medicalAudience": [
             {"@type": "MedicalAudience", "audienceType": "Patient"},
             {"@type": "MedicalAudience", "audienceType": "Clinician"},
         ],
-        **({"description": _plain(summary)} if isinstance(summary, str) else {}),
+        **({"description": plain_text(summary)} if isinstance(summary, str) else {}),
         "about": about,
     }
