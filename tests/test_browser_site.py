@@ -65,6 +65,10 @@ def test_patient_reaches_condition_evidence_and_protocol_in_three_clicks(
     assert clicks <= 3
     # served at its site_url, instant navigation swapped pages without a full reload
     assert page.evaluate("window.__sameDocument === true")
+    # ... and the head's schema.org markup followed the page
+    about = page.evaluate("""[...document.querySelectorAll('script[type="application/ld+json"]')]
+      .map((s) => JSON.parse(s.textContent).about.name)""")
+    assert about == ["Ice pack for neck and back pain"]
     assert all(r.startswith(base_url) for r in page.requests)
 
 
