@@ -58,10 +58,14 @@ class KnowledgeBase:
     bib_file: str = "data/references.bib"
     questionnaire: Entity | None = None
 
-    def all(self) -> Iterator[Entity]:
-        """Every entity, in a stable order (kind, then id)."""
+    def pages(self) -> Iterator[Entity]:
+        """Every entity that has a page of its own, in a stable order (kind, then id)."""
         for kind in KINDS:
-            yield from (self.entities[kind][i] for i in sorted(self.entities[kind]))
+            yield from self.of(kind)
+
+    def all(self) -> Iterator[Entity]:
+        """Every entity: those with pages, then the questionnaire."""
+        yield from self.pages()
         if self.questionnaire is not None:
             yield self.questionnaire
 

@@ -53,9 +53,7 @@ def _html(site: Path, kind: str, id_: str) -> Path:
 
 def test_every_entity_has_its_page_at_a_stable_url(site: Path, kb: KnowledgeBase) -> None:
     count = 0
-    for e in kb.all():
-        if e.kind == "questionnaire":
-            continue
+    for e in kb.pages():
         page = scan(_html(site, e.kind, e.id))
         missing = [a for a in ANCHORS[e.kind] if a not in page.ids]
         assert not missing, f"/{KINDS[e.kind]}/{e.id}/ lacks anchors {missing}"
@@ -97,9 +95,8 @@ def _expected_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
             (u("modality", m.id), u("contraindication", c["id"])) for c in m["contraindications"]
         }
         pairs |= {(u("modality", m.id), u("side-effect", s)) for s in m["side_effects"]}
-    for e in kb.all():  # a page that cites a reference, and the bibliography's "Cited on"
-        if e.kind != "questionnaire":
-            pairs.add((u(e.kind, e.id), "/references/"))
+    for e in kb.pages():  # a page that cites a reference, and the bibliography's "Cited on"
+        pairs.add((u(e.kind, e.id), "/references/"))
     for s in kb.of("study"):
         for f in s["findings"]:
             pairs.add((u("study", s.id), u("modality", f["modality"])))
@@ -163,9 +160,7 @@ def test_references_have_doi_pubmed_and_unverified_marks(site: Path, kb: Knowled
 def test_generated_pages_show_review_dates_notice_and_edit_link(
     site: Path, kb: KnowledgeBase
 ) -> None:
-    for e in kb.all():
-        if e.kind == "questionnaire":
-            continue
+    for e in kb.pages():
         html = _html(site, e.kind, e.id)
         page = scan(html)
         assert "Page last reviewed:" in page.text and "Next review due:" in page.text
@@ -271,9 +266,7 @@ def test_entity_pages_carry_schema_org_markup_matching_the_page(
     import json
     import re
 
-    for e in kb.all():
-        if e.kind == "questionnaire":
-            continue
+    for e in kb.pages():
         html = _html(site, e.kind, e.id).read_text()
         blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
         assert len(blocks) == 1, e.id
