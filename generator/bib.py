@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
@@ -11,6 +12,17 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from .problems import Problem
 
+# Fields each record type must have (what a Vancouver reference and its links need).
+REQUIRED = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("title", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "year"),
+    "report": ("title", "institution", "year"),
+    "techreport": ("title", "institution", "year"),
+    "online": ("title", "url", "urldate"),
+    "misc": ("title",),
+}
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 
@@ -22,6 +34,7 @@ class Reference:
     type: str
     fields: dict[str, str]
     line: int
+    lines: dict[str, int] = field(default_factory=dict)  # field name -> its line
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
@@ -60,7 +73,9 @@ def load(path: Path, name: str) -> tuple[dict[str, Reference], list[Problem]]:
     refs: dict[str, Reference] = {}
     for entry in library.entries:
         fields: dict[str, str] = {}
+        lines: dict[str, int] = {}
         for f in entry.fields:
+            lines[f.key.lower()] = f.start_line + 1
             value = str(f.value)
             bare = f.enclosing == "no-enclosing"
             if bare and not value.isdigit() and value.lower() not in MONTHS:
@@ -75,9 +90,39 @@ def load(path: Path, name: str) -> tuple[dict[str, Reference], list[Problem]]:
                 )
             fields[f.key.lower()] = " ".join(value.split())
         refs[entry.key] = Reference(
-            entry.key, entry.entry_type.lower(), fields, (entry.start_line or 0) + 1
+            entry.key, entry.entry_type.lower(), fields, (entry.start_line or 0) + 1, lines
         )
     return refs, problems
+
+
+def problems(refs: dict[str, Reference], name: str, used: set[str]) -> Iterator[Problem]:
+    """Records by type: required fields, a bare DOI, a PMID of digits, safe text, cited."""
+    from .textsafety import unsafe
+
+    for key, ref in sorted(refs.items()):
+
+        def at(field: str, message: str, ref: Reference = ref) -> Problem:
+            return Problem(name, ref.lines.get(field, ref.line), 1, message)
+
+        if key not in used:
+            yield at("", f"reference '{key}' is not cited by any data")
+        if ref.type not in REQUIRED:
+            known = ", ".join(sorted(REQUIRED))
+            yield at("", f"reference '{key}': type @{ref.type} is not one of {known}")
+        for needed in REQUIRED.get(ref.type, ()):
+            if not ref.get(needed):
+                yield at("", f"reference '{key}': @{ref.type} needs a '{needed}' field")
+        doi = ref.get("doi")
+        if doi and not DOI.match(doi):
+            bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+            tip = f" (write it bare: {bare})" if bare != doi else " (it starts 10.NNNN/)"
+            yield at("doi", f"reference '{key}' field 'doi': '{doi}' is not a bare DOI{tip}")
+        pmid = ref.get("pmid")
+        if pmid and not pmid.isdigit():
+            yield at("pmid", f"reference '{key}' field 'pmid': '{pmid}' must be digits only")
+        for fname, value in ref.fields.items():
+            if why := unsafe(value):
+                yield at(fname, f"reference '{key}' field '{fname}': {why}")
 
 
 def _initials(given: str) -> str:

@@ -1,24 +1,20 @@
-"""Every rule the data must obey: schema, references, domain rules, safe text."""
+"""Every rule the data must obey: schema, references, units, dates, wording, plain language."""
 
 from __future__ import annotations
 
 import difflib
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from referencing import Registry, Resource
-
+from . import bib, readability
 from . import load as loader
-from .model import CITE, Entity, KnowledgeBase, as_list, walk
+from .model import CITE, Entity, KnowledgeBase, as_list, matches, walk
 from .problems import Problem
 from .questionnaire import questionnaire_problems
+from .schema import dotted, schema_problems
 from .textsafety import unsafe
 from .yamlio import Path_
 
@@ -51,109 +47,67 @@ WORDING: dict[str, tuple[str | None, str | None]] = {
     "very-low": (r"\buncertain\b", None),
     "not-verified": (r"\bnot (yet )?(been )?(checked|verified)\b", None),
 }
-MINUTES = {"minutes": 1.0, "hours": 60.0}
+MINUTES = {"seconds": 1 / 60, "minutes": 1.0}
+# The units each kind of number may have: a temperature in minutes is a mistake.
+UNITS: dict[str, set[str]] = {
+    "temperature": {"celsius"},
+    "duration": {"seconds", "minutes"},
+    "frequency": {"sessions-per-day", "sessions-per-week"},
+    "course": {"days", "weeks", "sessions"},
+}
+# Quantities whose kind follows from their field (protocol parameters name their own kind).
+FIELD_KIND = {"temperature": "temperature", "typical_duration": "duration"}
+FIELD_KIND["maximum_duration"] = "duration"
+TODO = re.compile(r"\bTODO\b")
 
 
-@cache
-def validator(kind: str) -> jsonschema.protocols.Validator:
-    """The JSON Schema validator for one kind, with the shared definitions registered."""
-    folder = resources.files("generator") / "schemas"
-    common = json.loads((folder / "common.schema.json").read_text(encoding="utf-8"))
-    registry: Registry[Any] = Registry().with_resource(
-        "common.schema.json", Resource.from_contents(common)
-    )
-    schema = json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
-
-
-def check_dir(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load and check one data folder; the problems come back sorted."""
+def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load and check one data folder; the problems come back sorted by file and line."""
     kb, problems = loader.load(root)
-    problems += iter_problems(kb)
+    problems += iter_problems(kb, today or date.today())
     return kb, sorted(set(problems))
 
 
-def iter_problems(kb: KnowledgeBase) -> Iterator[Problem]:
+def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
     """Every problem in a loaded knowledge base."""
-    used: set[str] = set()
+    used: set[str] = set(kb.entities["study"])
     for entity in kb.all():
+        if entity.broken:  # its own error is already reported; its id still resolves
+            continue
         yield from schema_problems(entity)
         yield from _identity(entity, kb)
         yield from _references(entity, kb, used)
         yield from _uniques(entity)
-        yield from _domain(entity, kb)
+        yield from _domain(entity, kb, today)
+        yield from readability.problems(entity)
         for path, value in walk(entity.data):
-            if isinstance(value, str) and (why := unsafe(value)):
-                yield entity.doc.problem(path, f"{dotted(path)}: {why}")
-    if kb.questionnaire is not None:
-        yield from questionnaire_problems(kb.questionnaire, kb)
-    for key, ref in sorted(kb.references.items()):
-        if key not in used:
-            yield Problem(kb.bib_file, ref.line, 1, f"reference '{key}' is not cited by any data")
-        for name, value in ref.fields.items():
+            if not isinstance(value, str):
+                continue
             if why := unsafe(value):
-                yield Problem(kb.bib_file, ref.line, 1, f"reference '{key}' field '{name}': {why}")
-
-
-def dotted(path: Path_) -> str:
-    """`findings[0].certainty` for ('findings', 0, 'certainty')."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
-def _matches(path: Path_, pattern: Path_) -> bool:
-    return len(path) == len(pattern) and all(
-        (p == "*" and isinstance(x, int)) or p == x for x, p in zip(path, pattern, strict=True)
-    )
-
-
-def _json_type(value: Any) -> str:
-    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list"}
-    return "mapping" if isinstance(value, dict) else names.get(type(value), "null")
-
-
-def schema_problems(entity: Entity) -> Iterator[Problem]:
-    """Schema errors, each at the line of the offending key or value."""
-    doc = entity.doc
-    for err in validator(entity.kind).iter_errors(entity.data):
-        path: Path_ = tuple(err.absolute_path)
-        where = dotted(path)
-        inst: Any = err.instance
-        schema: Any = err.schema
-        expected: Any = err.validator_value
-        if err.validator == "additionalProperties":
-            allowed = sorted(schema.get("properties", {}))
-            for key in sorted(set(inst) - set(allowed)):
-                close = difflib.get_close_matches(key, allowed, n=1)
-                tip = f" (did you mean '{close[0]}'?)" if close else ""
-                yield doc.problem(
-                    (*path, key), f"{dotted((*path, key))}: unknown field{tip}", key=True
+                yield entity.doc.problem(path, f"{dotted(path)}: {why}", needle=why.needle)
+            if m := TODO.search(value):
+                yield entity.doc.problem(
+                    path, f"{dotted(path)}: TODO left: write this field", needle=m.group(0)
                 )
-            continue
-        if err.validator == "required":
-            missing = [k for k in expected if k not in inst]
-            msg = ", ".join(f"'{k}'" for k in missing)
-            yield doc.problem(path, f"{where}: missing required field {msg}")
-            continue
-        if err.validator == "type":
-            hint = " (quote it: bare yes/no are booleans in YAML)" if isinstance(inst, bool) else ""
-            msg = f"expected {expected}, got {_json_type(inst)}{hint}"
-        elif err.validator == "enum":
-            choices = ", ".join(map(str, expected))
-            hint = " (quote it)" if isinstance(inst, bool) else ""
-            msg = f"{inst!r} is not one of: {choices}{hint}"
-        elif err.validator in ("minItems", "minLength"):
-            msg = "must not be empty"
-        elif err.validator == "format":
-            msg = f"{inst!r} is not a valid {expected} (YYYY-MM-DD)"
-        elif err.validator == "pattern" and path and path[-1] == "id":
-            msg = f"{inst!r} is not a kebab-case id (lower-case letters, digits and hyphens)"
-        else:
-            msg = err.message
-        yield doc.problem(path, f"{where}: {msg}")
+    if kb.questionnaire is not None and not kb.questionnaire.broken:
+        yield from questionnaire_problems(kb.questionnaire, kb)
+    yield from bib.problems(kb.references, kb.bib_file, used)
+
+
+def stale(kb: KnowledgeBase, today: date) -> list[Problem]:
+    """A warning for each entity whose `next_review` date has passed."""
+    out = []
+    for entity in kb.all():
+        nxt = _date(entity.get("next_review"))
+        if nxt and nxt < today:
+            out.append(
+                entity.doc.problem(
+                    ("next_review",),
+                    f"next_review: review overdue since {nxt} ({(today - nxt).days} days)",
+                    severity="warning",
+                )
+            )
+    return sorted(out)
 
 
 def _identity(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
@@ -167,26 +121,35 @@ def _identity(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
 
 
 def _references(entity: Entity, kb: KnowledgeBase, used: set[str]) -> Iterator[Problem]:
-    if entity.kind == "study":
-        used.add(entity.id)
     rules = [(p, target) for kind, p, target in REFS if kind == entity.kind]
     for path, value in walk(entity.data):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or value == "TODO":
             continue
         keys = [value] if path and path[-1] == "ref" else CITE.findall(value)
         for key in keys:
             used.add(key)
             if key not in kb.references:
-                yield entity.doc.problem(path, f"{dotted(path)}: unknown reference '{key}'")
+                yield entity.doc.problem(
+                    path,
+                    f"{dotted(path)}: unknown reference '{key}'{_closest(key, kb.references)}",
+                    needle=key,
+                )
         for pattern, target in rules:
-            if _matches(path, pattern) and value not in kb.entities[target]:
-                yield entity.doc.problem(path, f"{dotted(path)}: unknown {target} '{value}'")
+            if matches(path, pattern) and value not in kb.entities[target]:
+                tip = _closest(value, kb.entities[target])
+                yield entity.doc.problem(path, f"{dotted(path)}: unknown {target} '{value}'{tip}")
+
+
+def _closest(name: str, known: Iterable[str]) -> str:
+    """` (did you mean 'a' or 'b'?)` for the nearest known ids, or ''."""
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def _uniques(entity: Entity) -> Iterator[Problem]:
     for path, value in walk(entity.data):
         for kind, pattern, key in UNIQUE:
-            if kind != entity.kind or not _matches(path, pattern) or not isinstance(value, list):
+            if kind != entity.kind or not matches(path, pattern) or not isinstance(value, list):
                 continue
             seen: set[Any] = set()
             for i, item in enumerate(value):
@@ -199,17 +162,22 @@ def _uniques(entity: Entity) -> Iterator[Problem]:
                 seen.add(ident)
 
 
-def _domain(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
+def _domain(entity: Entity, kb: KnowledgeBase, today: date) -> Iterator[Problem]:
     data = entity.data
     for path, value in walk(data):
         if isinstance(value, dict) and "unit" in value:
             low, high = value.get("min"), value.get("max")
             if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
                 yield entity.doc.problem((*path, "min"), f"{dotted(path)}: min {low} > max {high}")
+            yield from _unit(entity, path, value)
     reviewed = _date(
         data.get("reviewed", {}).get("date") if isinstance(data.get("reviewed"), dict) else None
     )
     nxt = _date(data.get("next_review"))
+    if reviewed and reviewed > today:
+        yield entity.doc.problem(
+            ("reviewed", "date"), f"reviewed.date: {reviewed} is in the future (today is {today})"
+        )
     if reviewed and nxt and nxt <= reviewed:
         yield entity.doc.problem(
             ("next_review",), f"next_review: {nxt} is not after the review date {reviewed}"
@@ -219,6 +187,21 @@ def _domain(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
     if entity.kind == "study":
         for i, finding in enumerate(as_list(data.get("findings"))):
             yield from _wording(entity, i, finding)
+
+
+def _unit(entity: Entity, path: Path_, value: dict[str, Any]) -> Iterator[Problem]:
+    """A quantity's unit must fit its kind: a parameter's `kind`, or the field it sits in."""
+    kind = FIELD_KIND.get(str(path[-1])) if path else None
+    if len(path) >= 3 and path[-3] == "parameters" and path[-1] == "value":
+        parent = entity.data["parameters"][path[-2]]
+        kind = parent.get("kind") if isinstance(parent, dict) else None
+    allowed = UNITS.get(str(kind))
+    unit = value.get("unit")
+    if allowed and isinstance(unit, str) and unit not in allowed:
+        at = (*path, "unit")
+        yield entity.doc.problem(
+            at, f"{dotted(at)}: a {kind} is in {' or '.join(sorted(allowed))}, not '{unit}'"
+        )
 
 
 def _num(x: Any) -> bool:

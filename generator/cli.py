@@ -1,4 +1,4 @@
-"""The `cryokb` command: `check` validates the data, `build` builds the site atomically."""
+"""The `cryokb` command: check the data, build the site atomically, and write data safely."""
 
 from __future__ import annotations
 
@@ -8,21 +8,36 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
-from .check import check_dir
-from .problems import Problem
+from . import intake, rename, skeleton
+from .check import check_dir, stale
+from .model import KINDS
+from .problems import Problem, errors
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cryokb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the data folder")
-    check.add_argument("--data", type=Path, default=Path("data"), help="data folder (data/)")
+    check.add_argument("--stale", action="store_true", help="also list reviews that are overdue")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     build = sub.add_parser("build", help="check, then build the site with mkdocs --strict")
-    build.add_argument("--data", type=Path, default=Path("data"), help="data folder (data/)")
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml")
     build.add_argument("--site", type=Path, default=None, help="output folder (site_dir)")
+    new = sub.add_parser("new", help="write a skeleton YAML file for a new entity")
+    new.add_argument("kind", choices=list(KINDS))
+    new.add_argument("id", help="kebab-case id; a study's id is its BibTeX key")
+    add = sub.add_parser("add-reference", help="add a BibTeX or CSL-JSON record (file or -)")
+    add.add_argument("file", help="the record's file, or - to read standard input")
+    add.add_argument("--key", help="the key to use (default: author, year, title word)")
+    ren = sub.add_parser("rename", help="rename an entity and every reference to it")
+    ren.add_argument("kind", choices=list(KINDS))
+    ren.add_argument("old")
+    ren.add_argument("new")
+    for command in (check, build, new, add, ren):
+        command.add_argument("--data", type=Path, default=Path("data"), help="data folder")
     return parser
 
 
@@ -34,7 +49,8 @@ def report(problems: Sequence[Problem]) -> None:
         for p in problems:
             print(p.github())
     if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        n = len(errors(list(problems)))
+        print(f"{n} error(s), {len(problems) - n} warning(s)", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,14 +62,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.data.is_dir():
         print(f"cryokb: error: data folder '{args.data}' does not exist", file=sys.stderr)
         return 2
-    _, problems = check_dir(args.data)
+    if args.command in ("new", "add-reference", "rename"):
+        return _write(args)
+    kb, problems = check_dir(args.data)
+    if args.command == "check" and args.stale:
+        problems = sorted(problems + stale(kb, date.today()))
     report(problems)
-    if problems:
+    if errors(problems) or (args.command == "check" and args.strict and problems):
         return 1
     if args.command == "check":
-        print(f"{args.data}: no problems found")
+        print(f"{args.data}: no errors found")
         return 0
     return build(args.config, args.data, args.site)
+
+
+def _write(args: argparse.Namespace) -> int:
+    """`new`, `add-reference` and `rename`: change the data, or say why not (exit 2)."""
+    try:
+        if args.command == "new":
+            path = skeleton.create(args.data, args.kind, args.id, date.today())
+            print(f"wrote {path}: fill in each TODO, then run `cryokb check`")
+        elif args.command == "add-reference":
+            text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+            key = intake.add(args.data / "references.bib", text, args.key)
+            print(f"added '{key}' to {args.data / 'references.bib'}")
+        else:
+            for path in rename.rename(args.data, args.kind, args.old, args.new):
+                print(f"changed {path}")
+    except (ValueError, OSError) as exc:
+        print(f"cryokb: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def build(

@@ -32,8 +32,7 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
                 problems.append(Problem(name, 0, 0, "data files must end in .yaml"))
                 continue
             entity = _entity(kind, path, name, problems)
-            if entity is not None:
-                kb.entities[kind][entity.id] = entity
+            kb.entities[kind][entity.id] = entity
     qpath = root / f"{QUESTIONNAIRE}.yaml"
     if qpath.exists():
         kb.questionnaire = _entity(QUESTIONNAIRE, qpath, _name(qpath), problems)
@@ -47,12 +46,15 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     return kb, problems
 
 
-def _entity(kind: str, path: Path, name: str, problems: list[Problem]) -> Entity | None:
+def _entity(kind: str, path: Path, name: str, problems: list[Problem]) -> Entity:
+    """The file's entity; one that cannot be read still holds its id (from the file name), so
+    references to it do not add false errors to the one that matters."""
     doc = yamlio.load(path, name)
     if isinstance(doc, Problem):
         problems.append(doc)
-        return None
+        return Entity(kind, path.stem, yamlio.Document(name, {}), broken=True)
+    problems += doc.problems
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "the file must hold a mapping of field: value"))
-        return None
+        return Entity(kind, path.stem, yamlio.Document(name, {}), broken=True)
     return Entity(kind, path.stem, doc)

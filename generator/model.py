@@ -30,6 +30,7 @@ class Entity:
     kind: str
     id: str
     doc: Document
+    broken: bool = False  # the file could not be read; only its id is known
 
     @property
     def data(self) -> dict[str, Any]:
@@ -85,6 +86,13 @@ def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from walk(value, (*path, i))
+
+
+def matches(path: Path_, pattern: Path_) -> bool:
+    """Whether a value's path fits a pattern in which "*" stands for any list index."""
+    return len(path) == len(pattern) and all(
+        p == x or (p == "*" and isinstance(x, int)) for x, p in zip(path, pattern, strict=True)
+    )
 
 
 def plain_text(text: str) -> str:

@@ -128,7 +128,7 @@ def quantity(q: dict[str, Any]) -> str:
 
 
 class _Renderer:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, today: date) -> None:
         self.kb = kb
         self.index = Index(kb)
         self.env = Environment(
@@ -163,6 +163,7 @@ class _Renderer:
             ref_of=self.ref_of,
             review_span=review_span,
             jsonld=lambda e: structured_data.jsonld(e, kb),
+            overdue=lambda e: date.fromisoformat(e["next_review"]) < today,
         )
 
     def ref_of(self, key: str) -> bib.Reference:
@@ -212,9 +213,9 @@ def _day(iso: str) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def render(kb: KnowledgeBase) -> dict[str, Page]:
-    """Every generated page, keyed by its path under the docs folder."""
-    r = _Renderer(kb)
+def render(kb: KnowledgeBase, today: date | None = None) -> dict[str, Page]:
+    """Every generated page, keyed by its path under the docs folder; `today` dates notices."""
+    r = _Renderer(kb, today or date.today())
     pages: dict[str, Page] = {}
     for kind, folder in KINDS.items():
         entities = kb.of(kind)

@@ -21,18 +21,38 @@ def _normalise(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == "\n")
 
 
-def unsafe(text: str) -> str | None:
+class Unsafe(str):
+    """Why a text is not allowed; `needle` is a snippet of the raw text to locate it by."""
+
+    needle: str = ""
+
+
+def _why(message: str, needle: str) -> Unsafe:
+    out = Unsafe(message)
+    out.needle = needle
+    return out
+
+
+def unsafe(text: str) -> Unsafe | None:
     """Why `text` is not allowed, or None when it is plain Markdown."""
     plain = _normalise(text)
     plain = plain + "\n" + unquote(plain)  # percent-encoding hides nothing either
     squeezed = re.sub(r"[\s\\]+", "", plain)
-    if _TAG.search(plain):
-        return "raw HTML is not allowed in text (write Markdown)"
+    if m := _TAG.search(plain):
+        return _why("raw HTML is not allowed in text (write Markdown)", _raw(text, m.group(0)))
     if _SCHEME.search(squeezed):
-        return "script or data URLs are not allowed in text"
-    if _HANDLER.search(plain):
-        return "event-handler attributes are not allowed in text"
+        return _why("script or data URLs are not allowed in text", "")
+    if m := _HANDLER.search(plain):
+        return _why("event-handler attributes are not allowed in text", _raw(text, m.group(0)))
     for target in _LINK.findall(plain):
         if target and not _SAFE_LINK.match(target):
-            return f"link target '{target}' is not allowed (use https://, mailto: or a page path)"
+            return _why(
+                f"link target '{target}' is not allowed (use https://, mailto: or a page path)",
+                _raw(text, target),
+            )
     return None
+
+
+def _raw(text: str, found: str) -> str:
+    """`found` when it appears as written in `text` (not only after decoding), else ''."""
+    return found if found in text else ""

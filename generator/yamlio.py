@@ -23,6 +23,8 @@ class Document:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # found while reading, not fatal
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at `path`, else of its nearest parent."""
@@ -36,9 +38,28 @@ class Document:
             p = p[:-1]
         return self.values.get((), (1, 1))
 
-    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+    def problem(
+        self,
+        path: Path_,
+        message: str,
+        *,
+        key: bool = False,
+        needle: str = "",
+        severity: str = "error",
+    ) -> Problem:
+        """A problem at `path`; with `needle`, at the line of the value that holds it."""
         line, col = self.where(path, key=key)
-        return Problem(self.file, line, col, message)
+        if needle:
+            line, col = self._find(line, col, needle)
+        return Problem(self.file, line, col, message, severity)
+
+    def _find(self, line: int, col: int, needle: str) -> tuple[int, int]:
+        """Where `needle` first starts at or after (line, col): block scalars span lines."""
+        for n in range(line - 1, min(len(self.lines), line + 200)):
+            start = self.lines[n].find(needle, col - 1 if n == line - 1 else 0)
+            if start >= 0:
+                return n + 1, start + 1
+        return line, col
 
 
 class _Builder:
@@ -59,9 +80,17 @@ class _Builder:
                 key = self.constructor.construct_object(key_node)
                 if not isinstance(key, str):
                     raise _Fail(key_node.start_mark, f"key {key!r} must be a string")
-                if key in out:
-                    raise _Fail(key_node.start_mark, f"duplicate key '{key}'")
                 kmark = key_node.start_mark
+                if key in out:  # reported, and the first value kept, so the file still loads
+                    self.doc.problems.append(
+                        Problem(
+                            self.doc.file,
+                            kmark.line + 1,
+                            kmark.column + 1,
+                            f"duplicate key '{key}'",
+                        )
+                    )
+                    continue
                 self.doc.keys[(*path, key)] = (kmark.line + 1, kmark.column + 1)
                 out[key] = self.build(value_node, (*path, key))
             return out
@@ -88,7 +117,7 @@ def load(path: Path, name: str) -> Document | Problem:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return Problem(name, line, 1, "file is not valid UTF-8 text")
-    doc = Document(name, None)
+    doc = Document(name, None, lines=text.splitlines())
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
