@@ -151,6 +151,15 @@ def vancouver(ref: Reference) -> str:
     where = f"{year}" + (f";{vol}" if vol else "") + issue + (f":{pages}" if pages else "")
     if journal:
         parts.append(f"{journal}. {where}.")
+    elif ref.get("howpublished"):
+        parts.append(f"{ref.get('howpublished').rstrip('.')}.")
+    elif ref.get("organization"):
+        parts.insert(0, f"{ref.get('organization')}.")
+        parts[-1] = parts[-1][:-1] + " [Internet]."
+        if year:
+            parts.append(f"{year}.")
+        if ref.get("urldate"):
+            parts.append(f"Accessed {ref.get('urldate')}.")
     elif year:
         parts.append(f"{where}.")
     return " ".join(p for p in parts if p)

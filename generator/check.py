@@ -26,6 +26,10 @@ REFS: list[tuple[str, Path_, str]] = [
     ("protocol", ("conditions", "*"), "condition"),
     ("study", ("findings", "*", "condition"), "condition"),
     ("study", ("findings", "*", "modality"), "modality"),
+    ("study", ("conditions", "*"), "condition"),
+    ("study", ("modalities", "*"), "modality"),
+    ("guideline", ("recommendations", "*", "condition"), "condition"),
+    ("guideline", ("recommendations", "*", "modality"), "modality"),
     ("questionnaire", ("modalities", "*"), "modality"),
     ("questionnaire", ("questions", "*", "raises", "*"), "contraindication"),
 ]
@@ -34,6 +38,8 @@ UNIQUE: list[tuple[str, Path_, str | None]] = [
     ("modality", ("side_effects",), None),
     ("modality", ("contraindications",), "id"),
     ("protocol", ("conditions",), None),
+    ("study", ("conditions",), None),
+    ("study", ("modalities",), None),
     ("protocol", ("parameters",), "id"),
     ("questionnaire", ("modalities",), None),
     ("questionnaire", ("questions",), "id"),
@@ -59,6 +65,11 @@ UNITS: dict[str, set[str]] = {
 FIELD_KIND = {"temperature": "temperature", "typical_duration": "duration"}
 FIELD_KIND["maximum_duration"] = "duration"
 TODO = re.compile(r"\bTODO\b")
+# Hand-written claims that evidence is missing go stale when a study is added.
+ABSENCE = re.compile(
+    r"\b(no (study|studies|trials?|research)|none of the studies|not been (studied|tested))\b",
+    re.IGNORECASE,
+)
 
 
 def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
@@ -70,7 +81,7 @@ def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, lis
 
 def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
     """Every problem in a loaded knowledge base."""
-    used: set[str] = set(kb.entities["study"])
+    used: set[str] = set(kb.entities["study"]) | set(kb.entities["guideline"])
     for entity in kb.all():
         if entity.broken:  # its own error is already reported; its id still resolves
             continue
@@ -116,8 +127,13 @@ def _identity(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
         yield entity.doc.problem(
             ("id",), f"id: '{declared}' does not match the file name '{entity.id}.yaml'"
         )
-    if entity.kind == "study" and entity.id not in kb.references:
+    if entity.kind in ("study", "guideline") and entity.id not in kb.references:
         yield entity.doc.problem(("id",), f"id: no BibTeX entry '{entity.id}' in references.bib")
+    for i, alias in enumerate(as_list(entity.get("aliases"))):
+        if alias in kb.entities.get(entity.kind, {}):
+            yield entity.doc.problem(
+                ("aliases", i), f"aliases[{i}]: '{alias}' is the id of another {entity.kind}"
+            )
 
 
 def _references(entity: Entity, kb: KnowledgeBase, used: set[str]) -> Iterator[Problem]:
@@ -187,6 +203,19 @@ def _domain(entity: Entity, kb: KnowledgeBase, today: date) -> Iterator[Problem]
     if entity.kind == "study":
         for i, finding in enumerate(as_list(data.get("findings"))):
             yield from _wording(entity, i, finding)
+            yield from _effect(entity, i, finding)
+    if entity.kind == "modality":
+        yield from _matrix(entity, kb)
+    if entity.kind in ("condition", "modality", "protocol"):
+        for path, value in walk(data):
+            quoting = any(part in ("article_claim", "article_claims") for part in path)
+            if isinstance(value, str) and not quoting and (m := ABSENCE.search(value)):
+                yield entity.doc.problem(
+                    path,
+                    f"{dotted(path)}: '{m.group(0)}' claims what no study shows; the site writes "
+                    "such sentences from the findings, so leave them out of the data",
+                    needle=m.group(0),
+                )
 
 
 def _unit(entity: Entity, path: Path_, value: dict[str, Any]) -> Iterator[Problem]:
@@ -255,4 +284,47 @@ def _wording(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
             f"{dotted(at)}: wording does not match certainty '{finding['certainty']}' "
             "(high: 'reduces'; moderate: 'probably'; low: 'may'; very low: 'uncertain'; "
             "not verified: 'not yet been checked')",
+        )
+
+
+def _effect(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
+    """A finding names its treatment and gives its effect size, or says why there is none."""
+    if not isinstance(finding, dict):
+        return
+    at: Path_ = ("findings", i)
+    if ("modality" in finding) == ("intervention" in finding):
+        yield entity.doc.problem(
+            at, f"{dotted(at)}: give either 'modality' (a cold treatment) or 'intervention'"
+        )
+    effect = finding.get("effect")
+    if effect is None and "no_estimate" not in finding:
+        yield entity.doc.problem(
+            at, f"{dotted(at)}: give the 'effect' as the source reports it, or 'no_estimate'"
+        )
+    if not isinstance(effect, dict):
+        return
+    measure = effect.get("measure")
+    need = {"group means": ("groups",), "p value only": ("p",), "percent change": ("groups",)}
+    for key in need.get(str(measure), ("value", "ci")):
+        if key not in effect:
+            where = (*at, "effect")
+            yield entity.doc.problem(where, f"{dotted(where)}: a {measure} needs '{key}'")
+    ci = effect.get("ci")
+    if isinstance(ci, list) and len(ci) == 2 and _num(ci[0]) and _num(ci[1]):
+        value = effect.get("value")
+        if ci[0] > ci[1] or (_num(value) and not ci[0] <= value <= ci[1]):
+            where = (*at, "effect", "ci")
+            yield entity.doc.problem(
+                where, f"{dotted(where)}: {ci} must run low to high and hold the value"
+            )
+
+
+def _matrix(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
+    """Every contraindication has a level, with its source, for this treatment."""
+    cells = {c.get("id") for c in as_list(entity.get("contraindications")) if isinstance(c, dict)}
+    for cid in sorted(set(kb.entities["contraindication"]) - cells):
+        yield entity.doc.problem(
+            ("contraindications",),
+            f"contraindications: no level for '{cid}' (add it with its level and source)",
+            key=True,
         )

@@ -18,6 +18,7 @@ KINDS: dict[str, str] = {
     "contraindication": "contraindications",
     "side-effect": "side-effects",
     "study": "studies",
+    "guideline": "guidelines",
 }
 QUESTIONNAIRE = "questionnaire"
 CITE = re.compile(r"\[@([A-Za-z0-9_:-]+)\]")  # an in-text citation marker: [@key]

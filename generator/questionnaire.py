@@ -14,7 +14,8 @@ from .model import Entity, KnowledgeBase, as_list
 from .problems import Problem
 
 # Outcome levels, best to worst; a result never moves left when an answer gets worse.
-LEVELS = ("none-found", "incomplete", "relative", "absolute")
+LEVELS = ("none-found", "take-care", "incomplete", "ask-first", "do-not-use")
+NO_REASON = "no-known-reason"  # a contraindication that does not bear on a treatment
 FLAGGING = {"yes", "not-sure"}
 FORBIDDEN = re.compile(r"\b(safe|safely|safety|cleared|eligible|eligibility)\b", re.IGNORECASE)
 
@@ -73,7 +74,7 @@ class Flag:
     contraindication: str
     question: str
     answer: str
-    severity: str
+    level: str
 
     @property
     def unconfirmed(self) -> bool:
@@ -89,15 +90,17 @@ class Result:
     flags: list[Flag] = field(default_factory=list)
 
 
-def severities(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
-    """modality -> contraindication -> severity, taken from the modality data.
+def levels(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """modality -> contraindication -> level, taken from the modality data.
 
-    A contraindication a modality does not grade counts as absolute for it (rule 5).
+    A contraindication a modality does not grade counts as "do not use" for it (rule 5).
     """
     table: dict[str, dict[str, str]] = {}
     for modality in kb.of("modality"):
-        given = {c["id"]: c.get("severity", "absolute") for c in modality["contraindications"]}
-        table[modality.id] = {c: given.get(c, "absolute") for c in kb.entities["contraindication"]}
+        given = {c["id"]: c["level"] for c in modality["contraindications"]}
+        table[modality.id] = {
+            c: given.get(c, "do-not-use") for c in kb.entities["contraindication"]
+        }
     return table
 
 
@@ -122,10 +125,10 @@ def enabled(questions: list[dict[str, Any]], answers: Mapping[str, str]) -> list
     return [q for q in questions if shown(q["id"], 0)]
 
 
-def _severity(table: Mapping[str, Mapping[str, str]], modality: str, contraindication: str) -> str:
-    """Relative only when the data says so; anything else, missing included, is absolute."""
-    given = table.get(modality, {}).get(contraindication)
-    return "relative" if given == "relative" else "absolute"
+def _level(table: Mapping[str, Mapping[str, str]], modality: str, contraindication: str) -> str:
+    """The cell's level; a missing or unknown cell counts as "do not use" (rule 5)."""
+    given = table.get(modality, {}).get(contraindication, "")
+    return given if given in LEVELS or given == NO_REASON else "do-not-use"
 
 
 def evaluate(
@@ -139,19 +142,18 @@ def evaluate(
     results: dict[str, Result] = {}
     for modality in questionnaire["modalities"]:
         flags = [
-            Flag(c, q["id"], answers[q["id"]], _severity(table, modality, c))
+            Flag(c, q["id"], answers[q["id"]], _level(table, modality, c))
             for q in asked
             if answers.get(q["id"]) in FLAGGING
             for c in q["raises"]
+            if _level(table, modality, c) != NO_REASON
         ]
-        worst = max((LEVELS.index(f.severity) for f in flags), default=-1)
+        worst = max((LEVELS.index(f.level) for f in flags), default=-1)
         fallback = "none-found" if complete else "incomplete"
         level = LEVELS[worst] if worst >= 0 else fallback
         results[modality] = Result(
             modality,
             level,
-            sorted(
-                flags, key=lambda f: (-LEVELS.index(f.severity), f.contraindication, f.question)
-            ),
+            sorted(flags, key=lambda f: (-LEVELS.index(f.level), f.contraindication, f.question)),
         )
     return results

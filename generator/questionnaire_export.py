@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import KINDS, KnowledgeBase, plain_text
-from .questionnaire import severities
+from .questionnaire import levels
 
 
 def page_data(kb: KnowledgeBase) -> dict[str, Any]:
@@ -15,7 +15,7 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
     """
     assert kb.questionnaire is not None
     q = kb.questionnaire.data
-    table = severities(kb)
+    table = levels(kb)
     questions = []
     for item in q["questions"]:
         out = {k: item[k] for k in ("id", "raises", "enable_when") if k in item}
@@ -39,7 +39,7 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
             }
             for m in q["modalities"]
         ],
-        "severities": {m: table[m] for m in q["modalities"]},
+        "levels": {m: table[m] for m in q["modalities"]},
         "contraindications": {
             c.id: {
                 "name": plain_text(c["name"]),

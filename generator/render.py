@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +15,7 @@ from markupsafe import Markup, escape
 
 from . import bib, questionnaire_export, structured_data
 from .model import CITE, KINDS, Entity, KnowledgeBase, walk
-from .questionnaire import severities
+from .questionnaire import levels
 
 SECTIONS = {
     "condition": "Conditions",
@@ -23,6 +24,7 @@ SECTIONS = {
     "contraindication": "Reasons not to use cold",
     "side-effect": "Side effects",
     "study": "Studies",
+    "guideline": "Guidelines",
 }
 CERTAINTY = {
     "high": ("High", "⊕⊕⊕⊕", "We are very confident the true effect is close to this."),
@@ -35,8 +37,38 @@ DIRECTION = {
     "benefit": "Helped",
     "no-difference": "No clear difference",
     "harm": "Harmed",
+    "favours-comparator": "The comparison did better",
     "unclear": "Unclear",
 }
+# Contraindication level for one treatment: (label, what it means for a patient)
+LEVEL = {
+    "do-not-use": (
+        "Do not use",
+        "Do not use it unless a doctor who knows your health says you can.",
+    ),
+    "ask-first": (
+        "Ask a clinician first",
+        "Talk to a doctor or physiotherapist before you try it.",
+    ),
+    "take-care": ("Take care", "Use it only with extra care, and stop if anything feels wrong."),
+    "no-known-reason": (
+        "No known reason",
+        "The sources below give no reason to avoid it for this.",
+    ),
+}
+STANCE = {
+    "for": "recommended",
+    "consider": "may be considered",
+    "against": "recommended against",
+    "no-recommendation": "no recommendation",
+}
+MEASURE = {
+    "mean difference": "MD",
+    "standardised mean difference": "SMD",
+    "weighted mean difference": "WMD",
+}
+REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
+_CITED = re.compile(r"\]\(/references/index\.md#([A-Za-z0-9_:-]+)\)")
 CEBM = {
     1: "Systematic review of randomised trials",
     2: "Randomised trial",
@@ -49,6 +81,10 @@ UNITS = {
     "hours": ("hour", "hours"),
     "weeks": ("week", "weeks"),
     "sessions-per-day": ("session a day", "sessions a day"),
+    "sessions-per-week": ("session a week", "sessions a week"),
+    "seconds": ("second", "seconds"),
+    "days": ("day", "days"),
+    "sessions": ("session", "sessions"),
 }
 
 
@@ -82,13 +118,26 @@ class Index:
         for p in kb.of("protocol"):
             for target in [p["modality"], *p["conditions"]]:
                 self.protocols[target].append(p)
+        self.studies: dict[str, list[Entity]] = defaultdict(list)
+        self.concerned: dict[str, set[str]] = {}
+        self.cells: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
+        self.guidance: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
         for s in kb.of("study"):
+            concerns: set[str] = {*s.get("conditions", []), *s.get("modalities", [])}
             for f in s["findings"]:
-                for target in {f["modality"], f.get("condition")} - {None}:
+                for target in {f.get("modality"), f.get("condition")} - {None}:
                     self.findings[target].append((s, f))
+                    concerns.add(target)
+            for target in sorted(concerns):
+                self.studies[target].append(s)
+            self.concerned[s.id] = concerns
+        for g in kb.of("guideline"):
+            for rec in g["recommendations"]:
+                for target in {rec["condition"], rec.get("modality")} - {None}:
+                    self.guidance[target].append((g, rec))
         for m in kb.of("modality"):
             for c in m["contraindications"]:
-                self.modalities[c["id"]].append((m, c.get("severity", "absolute")))
+                self.cells[c["id"]].append((m, c))
             for se in m["side_effects"]:
                 self.modalities[se].append((m, ""))
         for e in kb.pages():
@@ -141,7 +190,12 @@ class _Renderer:
             comment_start_string="{##",  # Markdown anchors look like {#id}
             comment_end_string="##}",
         )
+        self.env.tests.update(
+            for_conditions=lambda f, cs: f.get("condition") in cs,
+            level_is=lambda c, level: c["level"] == level,
+        )
         self.env.filters.update(
+            condition_name=lambda cid: kb.get("condition", cid)["name"].lower(),
             md=self.md,
             cell=self.cell,
             quantity=quantity,
@@ -150,6 +204,7 @@ class _Renderer:
             day=_day,
             href=_href,
             with_study=lambda fs, s: [(s, f) for f in fs],
+            effect=effect,
         )
         self.env.globals.update(
             kb=kb,
@@ -157,6 +212,10 @@ class _Renderer:
             CERTAINTY=CERTAINTY,
             DIRECTION=DIRECTION,
             CEBM=CEBM,
+            LEVEL=LEVEL,
+            STANCE=STANCE,
+            MODALITIES=kb.of("modality"),
+            cell_rows=self.cell_rows,
             SECTIONS=SECTIONS,
             KINDS=KINDS,
             vancouver=bib.vancouver,
@@ -165,6 +224,13 @@ class _Renderer:
             jsonld=lambda e: structured_data.jsonld(e, kb),
             overdue=lambda e: date.fromisoformat(e["next_review"]) < today,
         )
+
+    def cell_rows(self, modality: Entity) -> list[tuple[Entity, dict[str, Any]]]:
+        """A treatment's contraindications with their cells, strictest level first."""
+        rows = [
+            (self.kb.get("contraindication", c["id"]), c) for c in modality["contraindications"]
+        ]
+        return sorted(rows, key=lambda r: (list(LEVEL).index(r[1]["level"]), r[0]["name"]))
 
     def ref_of(self, key: str) -> bib.Reference:
         return self.kb.references[key]
@@ -190,7 +256,44 @@ class _Renderer:
         return Markup("".join(marks))
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
-        return Page(self.env.get_template(template).render(**context), source)
+        """Render a page; its reference list holds every source cited anywhere on it."""
+        text = self.env.get_template(template).render(**context)
+        if REFS_MARK in text:
+            entity = context.get("e")
+            details: dict[str, list[str]] = defaultdict(list)
+            for s in entity.get("sources", []) if entity else []:
+                if "detail" in s:
+                    details[s["ref"]].append(s["detail"])
+            lines = []
+            for key in dict.fromkeys(_CITED.findall(text)):
+                more = "".join(f" ({self.md(d)})" for d in details[key])
+                lines.append(
+                    f"- [[{self.index.numbers[key]}]]({url_for('references', key)}) "
+                    f"{self.md(bib.vancouver(self.kb.references[key]))}{more}\n"
+                )
+            text = text.replace(REFS_MARK, "\n\n" + "".join(lines))
+        return Page(text, source)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}".replace("-", "\u2212")
+
+
+def effect(e: dict[str, Any]) -> str:
+    """The effect estimate in numbers, as the source reports it."""
+    measure = e["measure"]
+    if measure in MEASURE:
+        low, high = e["ci"]
+        text = f"{MEASURE[measure]} {_num(e['value'])} (95% CI {_num(low)} to {_num(high)})"
+    elif measure == "group means":
+        text = f"means {_num(e['groups'][0])} and {_num(e['groups'][1])}"
+    elif measure == "percent change":
+        text = f"changes of {_num(e['groups'][0])}% and {_num(e['groups'][1])}%"
+    else:
+        text = "no size given"
+    if "p" in e:
+        text += f", p {e['p']}"
+    return f"{text}; {e['scale']}; {e['when']}"
 
 
 def review_span(entities: list[Entity]) -> dict[str, str]:
@@ -232,7 +335,7 @@ def render(kb: KnowledgeBase, today: date | None = None) -> dict[str, Page]:
             "questionnaire.md.j2",
             kb.questionnaire.file,
             q=kb.questionnaire,
-            severities=severities(kb),
+            levels=levels(kb),
             data=questionnaire_export.page_data(kb),
         )
         fhir = json.dumps(questionnaire_export.fhir(kb), indent=2, ensure_ascii=False)

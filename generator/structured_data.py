@@ -13,18 +13,19 @@ ABOUT = {
     "contraindication": "MedicalContraindication",
     "side-effect": "MedicalSignOrSymptom",
     "study": "ScholarlyArticle",
+    "guideline": "MedicalGuideline",
 }
 
 
 def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
     """A MedicalWebPage with its review dates, audience and the thing it is about."""
     about: dict[str, Any] = {"@type": ABOUT[e.kind]}
-    if e.kind == "study":
+    if e.kind in ("study", "guideline"):
         ref = kb.references[e.id]
         about.update(headline=ref.get("title"), datePublished=ref.get("year"))
         if ref.doi_url:
             about["sameAs"] = ref.doi_url
-    else:
+    if "name" in e.data:
         about["name"] = plain_text(e["name"])
     if e.kind == "modality":
         about["contraindication"] = [
@@ -33,6 +34,7 @@ def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
                 "name": plain_text(kb.get("contraindication", c["id"])["name"]),
             }
             for c in e["contraindications"]
+            if c["level"] != "no-known-reason"
         ]
         about["adverseOutcome"] = [
             {"@type": "MedicalEntity", "name": plain_text(kb.get("side-effect", s)["name"])}

@@ -6,7 +6,8 @@
   "use strict";
 
   // Outcome levels, best to worst; an answer that gets worse never moves a result left.
-  const LEVELS = ["none-found", "incomplete", "relative", "absolute"];
+  const LEVELS = ["none-found", "take-care", "incomplete", "ask-first", "do-not-use"];
+  const NO_REASON = "no-known-reason"; // a contraindication that does not bear on a treatment
   const FLAGGING = new Set(["yes", "not-sure"]); // "I'm not sure" counts as "yes"
   const ANSWERED = new Set(["yes", "no", "not-sure"]);
 
@@ -25,7 +26,7 @@
   }
 
   function byWorst(a, b) {
-    const d = LEVELS.indexOf(b.severity) - LEVELS.indexOf(a.severity);
+    const d = LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level);
     if (d !== 0) return d;
     if (a.contraindication !== b.contraindication) return a.contraindication < b.contraindication ? -1 : 1;
     return a.question < b.question ? -1 : a.question > b.question ? 1 : 0;
@@ -38,19 +39,21 @@
     const results = {};
     for (const modality of data.modalities) {
       const id = typeof modality === "string" ? modality : modality.id;
-      const table = data.severities[id] || {};
+      const table = data.levels[id] || {};
       const flags = [];
       for (const q of asked) {
         const answer = answers[q.id];
         if (!FLAGGING.has(answer)) continue;
         for (const c of q.raises) {
-          // a contraindication the modality does not grade counts as absolute
-          const severity = table[c] === "relative" ? "relative" : "absolute";
-          flags.push({ contraindication: c, question: q.id, answer, severity,
+          // a cell the modality does not grade counts as "do not use"
+          const given = table[c];
+          const level = LEVELS.includes(given) || given === NO_REASON ? given : "do-not-use";
+          if (level === NO_REASON) continue;
+          flags.push({ contraindication: c, question: q.id, answer, level,
                        unconfirmed: answer === "not-sure" });
         }
       }
-      const worst = flags.reduce((w, f) => Math.max(w, LEVELS.indexOf(f.severity)), -1);
+      const worst = flags.reduce((w, f) => Math.max(w, LEVELS.indexOf(f.level)), -1);
       const level = worst >= 0 ? LEVELS[worst] : complete ? "none-found" : "incomplete";
       results[id] = { modality: id, level, flags: flags.sort(byWorst) };
     }
