@@ -321,7 +321,11 @@ def _effect(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
 
 def _matrix(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
     """Every contraindication has a level, with its source, for this treatment."""
-    cells = {c.get("id") for c in as_list(entity.get("contraindications")) if isinstance(c, dict)}
+    cells = {
+        c.get("id")
+        for c in as_list(entity.get("contraindications"))
+        if isinstance(c, dict) and isinstance(c.get("id"), str)
+    }
     for cid in sorted(set(kb.entities["contraindication"]) - cells):
         yield entity.doc.problem(
             ("contraindications",),

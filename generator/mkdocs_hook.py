@@ -36,7 +36,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb = _checked[0]
     _sources.clear()
-    for path, page in render.render(kb).items():
+    for path, page in render.render(kb, base_url=config.site_url or "").items():
         files.append(File.generated(config, path, content=page.content))
         if page.source:
             _sources[path] = "data/" + Path(page.source).resolve().relative_to(root).as_posix()

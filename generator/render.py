@@ -316,7 +316,7 @@ def _day(iso: str) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def render(kb: KnowledgeBase, today: date | None = None) -> dict[str, Page]:
+def render(kb: KnowledgeBase, today: date | None = None, base_url: str = "") -> dict[str, Page]:
     """Every generated page, keyed by its path under the docs folder; `today` dates notices."""
     r = _Renderer(kb, today or date.today())
     pages: dict[str, Page] = {}
@@ -338,6 +338,7 @@ def render(kb: KnowledgeBase, today: date | None = None) -> dict[str, Page]:
             levels=levels(kb),
             data=questionnaire_export.page_data(kb),
         )
-        fhir = json.dumps(questionnaire_export.fhir(kb), indent=2, ensure_ascii=False)
+        resource = questionnaire_export.fhir(kb, base_url)
+        fhir = json.dumps(resource, indent=2, ensure_ascii=False)
         pages["questionnaire/questionnaire.fhir.json"] = Page(fhir + "\n", None)
     return pages

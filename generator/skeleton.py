@@ -6,6 +6,7 @@ Every required field is present and marked `TODO`; `cryokb check` reports each o
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,11 @@ def _value(name: str, schema: dict[str, Any], common: dict[str, Any], today: dat
     return TODO
 
 
-def skeleton(kind: str, id_: str, today: date) -> str:
-    """The YAML text of a new entity of `kind`, with its schema modeline."""
+def skeleton(kind: str, id_: str, today: date, contraindications: Sequence[str] = ()) -> str:
+    """The YAML text of a new entity of `kind`, with its schema modeline.
+
+    A new treatment gets one cell per known contraindication, each with its level to fill in.
+    """
     schema, common = schema_of(kind), schema_of("common")
     data: dict[str, Any] = {}
     for key in schema["required"]:
@@ -58,6 +62,10 @@ def skeleton(kind: str, id_: str, today: date) -> str:
         data["findings"] = []
     if "reviewed" in data:
         data["reviewed"] = {"date": today.isoformat(), "by": TODO}
+    if kind == "modality" and contraindications:
+        data["contraindications"] = [
+            {"id": c, "level": TODO, "sources": [{"ref": TODO}]} for c in contraindications
+        ]
     modeline = f"# yaml-language-server: $schema=../../generator/schemas/{kind}.schema.json\n"
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return modeline + re.sub(r"'(\d{4}-\d{2}-\d{2})'", r"\1", text)
@@ -73,5 +81,6 @@ def create(root: Path, kind: str, id_: str, today: date) -> Path:
     if path.exists():
         raise ValueError(f"{path} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(skeleton(kind, id_, today), encoding="utf-8")
+    known = sorted(p.stem for p in (root / KINDS["contraindication"]).glob("*.yaml"))
+    path.write_text(skeleton(kind, id_, today, known), encoding="utf-8")
     return path

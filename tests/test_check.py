@@ -50,10 +50,10 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
     (
         "missing-field",
         "conditions/sore-neck.yaml",
-        "evidence_gap: No study tested it.\n",
+        "summary: A neck that hurts.\n",
         "",
         1,
-        "missing required field 'evidence_gap'",
+        "missing required field 'summary'",
     ),
     (
         "id-mismatch",
@@ -122,8 +122,9 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
     (
         "duplicate-contraindication",
         "modalities/chamber.yaml",
-        "  - {id: heart-disease, severity: absolute}",
-        "  - {id: heart-disease, severity: absolute}\n  - {id: heart-disease}",
+        "  - {id: heart-disease, level: do-not-use, sources: [{ref: src2020}]}",
+        "  - {id: heart-disease, level: do-not-use, sources: [{ref: src2020}]}\n"
+        "  - {id: heart-disease, level: ask-first, sources: [{ref: src2020}]}",
         19,
         "contraindications[1].id: duplicate id 'heart-disease'",
     ),
@@ -213,7 +214,7 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
         "studies/trial2020.yaml",
         "plain: The chamber may reduce soreness.",
         "plain: The chamber reduces soreness.",
-        18,
+        19,
         "wording does not match certainty 'low'",
     ),
     (
@@ -222,7 +223,7 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
         "direction: benefit",
         "direction: great",
         14,
-        "'great' is not one of: benefit, no-difference, harm, unclear",
+        "'great' is not one of: benefit, no-difference, harm, favours-comparator, unclear",
     ),
     (
         "cebm-out-of-range",
@@ -278,18 +279,135 @@ CASES += [
     (
         "questionnaire-missing-text",
         "questionnaire.yaml",
-        "  relative: Talk to a doctor first.\n",
+        "  ask-first: Talk to a doctor first.\n",
         "",
         20,
-        "outcomes: missing required field 'relative'",
+        "outcomes: missing required field 'ask-first'",
     ),
     (
         "questionnaire-says-safe",
         "questionnaire.yaml",
-        "relative: Talk to a doctor first.",
-        "relative: You are safe to use it.",
+        "ask-first: Talk to a doctor first.",
+        "ask-first: You are safe to use it.",
         21,
         "must never say 'safe'",
+    ),
+]
+
+# Mistakes an editor makes that the checker once let through (issue: editor-proof data).
+CASES += [
+    (
+        "temperature-in-minutes",
+        "modalities/chamber.yaml",
+        "  unit: celsius",
+        "  unit: minutes",
+        8,
+        "temperature.unit: a temperature is in celsius, not 'minutes'",
+    ),
+    (
+        "duration-in-celsius",
+        "protocols/chamber-neck.yaml",
+        "      unit: minutes",
+        "      unit: celsius",
+        13,
+        "parameters[0].value.unit: a duration is in minutes or seconds, not 'celsius'",
+    ),
+    (
+        "review-in-future",
+        "conditions/sore-neck.yaml",
+        "  date: 2026-01-01",
+        "  date: 2099-01-01",
+        6,
+        "reviewed.date: 2099-01-01 is in the future",
+    ),
+    (
+        "unknown-id-suggests",
+        "protocols/chamber-neck.yaml",
+        "modality: chamber",
+        "modality: chambre",
+        3,
+        "unknown modality 'chambre' (did you mean 'chamber'?)",
+    ),
+    (
+        "html-inside-block-scalar",
+        "conditions/sore-neck.yaml",
+        "summary: A neck that hurts.",
+        "summary: >-\n  A neck that\n  hurts <b>a lot</b>.",
+        5,
+        "summary: raw HTML is not allowed",
+    ),
+    (
+        "todo-left",
+        "conditions/sore-neck.yaml",
+        "summary: A neck that hurts.",
+        "summary: TODO",
+        3,
+        "summary: TODO left",
+    ),
+    (
+        "long-patient-sentence",
+        "conditions/sore-neck.yaml",
+        "summary: A neck that hurts.",
+        "summary: " + " ".join(["word"] * 30) + ".",
+        3,
+        "summary: a sentence of 30 words",
+    ),
+    (
+        "jargon",
+        "contraindications/heart-disease.yaml",
+        "why: Cold raises blood pressure.",
+        "why: Cold causes vasoconstriction.",
+        4,
+        "why: 'vasoconstriction' is jargon",
+    ),
+    (
+        "cell-without-source",
+        "modalities/chamber.yaml",
+        "  - {id: heart-disease, level: do-not-use, sources: [{ref: src2020}]}",
+        "  - {id: heart-disease, level: do-not-use}",
+        18,
+        "contraindications[0]: missing required field 'sources'",
+    ),
+    (
+        "cell-bad-level",
+        "modalities/chamber.yaml",
+        "level: do-not-use",
+        "level: absolute",
+        18,
+        "'absolute' is not one of: do-not-use, ask-first, take-care, no-known-reason",
+    ),
+    (
+        "hand-written-absence",
+        "conditions/sore-neck.yaml",
+        "details: Trials are small.",
+        "details: No study has tested this.",
+        4,
+        "'No study' claims what no study shows",
+    ),
+    (
+        "finding-without-effect",
+        "studies/trial2020.yaml",
+        "    effect: {measure: mean difference, value: -1.5, ci: [-2.5, -0.5], "
+        "scale: 'soreness, 0 to 10', when: after 1 day, words: a small drop}\n",
+        "",
+        10,
+        "give the 'effect' as the source reports it, or 'no_estimate'",
+    ),
+    (
+        "ci-misses-value",
+        "studies/trial2020.yaml",
+        "value: -1.5",
+        "value: 1.5",
+        15,
+        "must run low to high and hold the value",
+    ),
+    (
+        "guideline-unknown-condition",
+        "guidelines/guide2021.yaml",
+        "  - condition: sore-neck",
+        "  - condition: sore-nek",
+        6,
+        "unknown condition 'sore-nek' (did you mean 'sore-neck'?)",
     ),
 ]
 
@@ -329,6 +447,27 @@ BIB_CASES: list[tuple[str, str, str, int, str]] = [
         3,
         "field 'title': raw HTML is not allowed",
     ),
+    (
+        "bib-missing-title",
+        "  title   = {A test trial},\n",
+        "",
+        1,
+        "reference 'trial2020': @article needs a 'title' field",
+    ),
+    (
+        "bib-doi-as-url",
+        "doi     = {10.1000/test.1}",
+        "doi     = {https://doi.org/10.1000/test.1}",
+        6,
+        "'https://doi.org/10.1000/test.1' is not a bare DOI (write it bare: 10.1000/test.1)",
+    ),
+    (
+        "bib-pmid-not-digits",
+        "pmid    = {12345678}",
+        "pmid    = {PMID 12345678}",
+        7,
+        "field 'pmid': 'PMID 12345678' must be digits only",
+    ),
 ]
 
 
@@ -350,9 +489,9 @@ def _problems(data: Path) -> list[str]:
     return [f"{Path(p.file).name}:{p.line}: {p.message}" for p in problems]
 
 
-def test_real_data_has_no_problems() -> None:
+def test_real_data_has_no_errors() -> None:
     _, problems = check_dir(ROOT / "data")
-    assert [str(p) for p in problems] == []
+    assert [str(p) for p in problems if p.is_error] == []
 
 
 def test_minimal_fixture_has_no_problems(data: Path) -> None:

@@ -1,10 +1,12 @@
-"""Golden files of rendered Markdown: one entity of each kind, plus the generated index pages.
+"""Golden files of rendered Markdown, from the small fixed fixture data set (never the real data).
 
-After an intended change, refresh them with `make golden` and review the diff.
+A change to `data/` never touches a golden file; the real data is covered by `cryokb check`.
+After an intended change to rendering, refresh them with `make golden` and review the diff.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,41 +14,43 @@ import pytest
 from generator.check import check_dir
 from generator.render import render
 
-ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 GOLDEN = Path(__file__).parent / "golden"
-PAGES = [
-    "conditions/neck-pain.md",
-    "conditions/muscle-soreness-after-exercise.md",
-    "modalities/whole-body-cryotherapy.md",
-    "protocols/whole-body-cryotherapy-neck-back.md",
-    "contraindications/diabetes.md",
-    "side-effects/numbness.md",
-    "studies/bleakley2014wbc.md",
-    "studies/index.md",
-    "references/index.md",
-    "questionnaire/index.md",
-]
+TODAY = date(2026, 3, 1)  # before the fixture's next_review, so no page is overdue
+BASE = "https://cryokb.test/"
 
 
-@pytest.fixture(scope="module")
-def rendered() -> dict[str, str]:
-    kb, problems = check_dir(ROOT / "data")
-    assert not problems
-    return {path: page.content for path, page in render(kb).items()}
+def _render(today: date = TODAY) -> dict[str, str]:
+    kb, problems = check_dir(FIXTURE, today=today)
+    assert problems == []
+    return {path: page.content for path, page in render(kb, today, BASE).items()}
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_rendered_markdown_matches_golden(
-    path: str, rendered: dict[str, str], request: pytest.FixtureRequest
-) -> None:
+RENDERED = _render()
+
+
+@pytest.mark.parametrize("path", sorted(RENDERED))
+def test_rendered_page_matches_golden(path: str, request: pytest.FixtureRequest) -> None:
     golden = GOLDEN / path.replace("/", "__")
     if request.config.getoption("--update-golden"):
-        golden.write_text(rendered[path], encoding="utf-8")
+        golden.write_text(RENDERED[path], encoding="utf-8")
     assert golden.exists(), f"missing {golden.name}: run `make golden`"
-    assert rendered[path] == golden.read_text(encoding="utf-8"), "run `make golden` if intended"
+    assert RENDERED[path] == golden.read_text(encoding="utf-8"), "run `make golden` if intended"
 
 
-def test_rendering_is_deterministic(rendered: dict[str, str]) -> None:
-    kb, _ = check_dir(ROOT / "data")
-    again = {path: page.content for path, page in render(kb).items()}
-    assert again == rendered
+def test_no_stray_golden_files() -> None:
+    expected = {path.replace("/", "__") for path in RENDERED}
+    assert {p.name for p in GOLDEN.iterdir()} == expected
+
+
+def test_rendering_is_deterministic() -> None:
+    assert _render() == RENDERED
+
+
+def test_an_overdue_page_says_so() -> None:
+    late = _render(date(2026, 8, 1))
+    notice = "Review overdue"
+    assert (
+        notice in late["conditions/sore-neck.md"]
+        and notice not in RENDERED["conditions/sore-neck.md"]
+    )

@@ -136,13 +136,20 @@
     function showResult() {
       check.hidden = true;
       const results = logic.evaluate(data, answers);
-      const heading = h("h2", { tabindex: "-1" }, "Your results");
+      const heading = h("h2", { tabindex: "-1" }, "What your answers mean for each cold treatment");
+      const flagged = new Map(); // contraindication -> the answers that raised it, explained once
+      for (const r of Object.values(results)) {
+        for (const f of r.flags) flagged.set(f.contraindication, f);
+      }
       status.replaceChildren(...[heading,
-        h("p", { class: "cq-meta" },
-          `Questionnaire ${data.id}, version ${data.version}, ${data.date}.`),
+        h("p", {}, "Take this page to your doctor or physiotherapist. It is not medical advice."),
         data.modalities.map((m) => resultFor(m, results[m.id])),
+        flagged.size ? [h("h3", {}, "Why these answers matter"), h("ul", { class: "cq-reasons" },
+          [...flagged.values()].map((f) => reasonFor(f)))] : null,
         h("h3", {}, "Your answers"),
         answerList(),
+        h("p", { class: "cq-meta" },
+          `Checklist "${data.id}", version ${data.version}, ${data.date}.`),
         h("div", { class: "cq-actions cq-no-print" },
           h("button", { type: "button", class: "md-button md-button--primary", onclick: () => window.print() },
             "Print this summary"),
@@ -155,20 +162,25 @@
 
     function resultFor(m, result) {
       const text = data.outcomes[result.level];
+      const names = [...new Set(result.flags.map((f) => f.contraindication))];
       return h("section", { class: `cq-modality cq-level-${result.level}`, "data-modality": m.id, "data-level": result.level },
         h("h3", {}, h("a", { href: m.url }, m.name)),
         h("p", { class: "cq-outcome" }, h("strong", {}, text)),
-        result.flags.length ? h("ul", { class: "cq-flags" }, result.flags.map((f) => {
-          const c = data.contraindications[f.contraindication];
-          const q = data.questions.find((x) => x.id === f.question);
-          return h("li", {},
-            h("a", { href: c.url }, c.name),
-            `: you answered "${label[f.answer]}" to "${q.text}"`,
-            f.unconfirmed ? " (not confirmed: you were not sure, so it counts as yes)" : "",
-            `. ${c.why}`);
-        })) : null,
+        names.length ? h("p", { class: "cq-flags" }, "Because of: ", names.map((c, i) => [
+          i ? ", " : "", h("a", { href: data.contraindications[c].url }, data.contraindications[c].name)])) : null,
         result.level === "none-found" ? h("ul", { class: "cq-limits" },
           m.limits.map((x) => h("li", {}, x))) : null);
+    }
+
+    /** One contraindication, explained once, with its citations as links. */
+    function reasonFor(f) {
+      const c = data.contraindications[f.contraindication];
+      const q = data.questions.find((x) => x.id === f.question);
+      return h("li", { "data-contraindication": f.contraindication },
+        h("a", { href: c.url }, c.name),
+        `: you answered "${label[f.answer]}" to "${q.text}"`,
+        f.unconfirmed ? " (not confirmed: you were not sure, so it counts as yes)" : "",
+        ". ", c.why.map((part) => part.cite ? h("a", { href: part.url }, `[${part.cite}]`) : part.text));
     }
 
     function restart() {
@@ -189,6 +201,10 @@
     if (!root || !root.dataset.questionnaire || root.dataset.ready) return;
     root.dataset.ready = "true";
     for (const node of document.querySelectorAll(".cryokb-checklist")) node.hidden = true;
+    // The table of contents must not point at the checklist the script has just hidden.
+    for (const link of document.querySelectorAll('.md-nav a[href="#checklist"], .md-nav a[href="#what-it-means"]')) {
+      link.closest("li").hidden = true;
+    }
     mount(root, JSON.parse(root.dataset.questionnaire));
   }
 
