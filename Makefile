@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 NODE_STAMP := node_modules/.installed
+LFORMS := 40.1.3
+LFORMS_STAMP := node_modules/.lforms/.installed-$(LFORMS)
 
 .PHONY: serve test check site lint golden bench system-deps clean
 
@@ -39,7 +41,16 @@ check: $(STAMP)
 site: $(STAMP)
 	$(BIN)/cryokb build
 
-test: $(STAMP) $(NODE_STAMP) system-deps
+# NLM's LHC-Forms, a real FHIR form client, for the FHIR export test. `npm pack` fetches only its
+# pinned tarball (a plain `npm i lforms` spends many minutes resolving Angular peer dependencies);
+# its prebuilt web component needs nothing else.
+$(LFORMS_STAMP): $(NODE_STAMP)
+	rm -rf node_modules/.lforms && mkdir -p node_modules/.lforms
+	cd node_modules/.lforms && npm pack lforms@$(LFORMS) --silent >/dev/null \
+		&& tar -xzf lforms-$(LFORMS).tgz package/dist/lforms && rm lforms-$(LFORMS).tgz
+	touch $(LFORMS_STAMP)
+
+test: $(STAMP) $(NODE_STAMP) $(LFORMS_STAMP) system-deps
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Entity, KnowledgeBase, as_list
 from .problems import Problem
 
 # Outcome levels, best to worst; a result never moves left when an answer gets worse.
 LEVELS = ("none-found", "take-care", "incomplete", "ask-first", "do-not-use")
+RANK = {level: i for i, level in enumerate(LEVELS)}
 NO_REASON = "no-known-reason"  # a contraindication that does not bear on a treatment
 FLAGGING = {"yes", "not-sure"}
 FORBIDDEN = re.compile(r"\b(safe|safely|safety|cleared|eligible|eligibility)\b", re.IGNORECASE)
@@ -67,8 +68,7 @@ def questionnaire_problems(q: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
         )
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     """One contraindication raised by one answer."""
 
     contraindication: str
@@ -141,16 +141,18 @@ def evaluate(
     complete = all(answers.get(q["id"]) in ("yes", "no", "not-sure") for q in asked)
     results: dict[str, Result] = {}
     for modality in questionnaire["modalities"]:
-        flags = [
-            Flag(c, q["id"], answers[q["id"]], _level(table, modality, c))
-            for q in asked
-            if answers.get(q["id"]) in FLAGGING
-            for c in q["raises"]
-            if _level(table, modality, c) != NO_REASON
-        ]
-        worst = max((LEVELS.index(f.level) for f in flags), default=-1)
-        fallback = "none-found" if complete else "incomplete"
-        level = LEVELS[worst] if worst >= 0 else fallback
+        flags = []
+        for q in asked:
+            answer = answers.get(q["id"])
+            if answer not in FLAGGING:
+                continue
+            for c in q["raises"]:
+                level = _level(table, modality, c)
+                if level != NO_REASON:
+                    flags.append(Flag(c, q["id"], answer, level))
+        # an unanswered question keeps the result at "incomplete" at least: never milder
+        floor = RANK["none-found"] if complete else RANK["incomplete"]
+        level = LEVELS[max([floor, *(RANK[f.level] for f in flags)])]
         results[modality] = Result(
             modality,
             level,

@@ -14,7 +14,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import bib, questionnaire_export, structured_data
-from .model import CITE, KINDS, Entity, KnowledgeBase, walk
+from .figures import effect, quantity
+from .links import Index, url_for
+from .model import CITE, KINDS, Entity, KnowledgeBase
 from .questionnaire import levels
 
 SECTIONS = {
@@ -62,11 +64,6 @@ STANCE = {
     "against": "recommended against",
     "no-recommendation": "no recommendation",
 }
-MEASURE = {
-    "mean difference": "MD",
-    "standardised mean difference": "SMD",
-    "weighted mean difference": "WMD",
-}
 REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
 _CITED = re.compile(r"\]\(/references/index\.md#([A-Za-z0-9_:-]+)\)")
 CEBM = {
@@ -76,16 +73,6 @@ CEBM = {
     4: "Case series or before-and-after study",
     5: "Reasoning from how the body works (mechanism) or expert review",
 }
-UNITS = {
-    "minutes": ("minute", "minutes"),
-    "hours": ("hour", "hours"),
-    "weeks": ("week", "weeks"),
-    "sessions-per-day": ("session a day", "sessions a day"),
-    "sessions-per-week": ("session a week", "sessions a week"),
-    "seconds": ("second", "seconds"),
-    "days": ("day", "days"),
-    "sessions": ("session", "sessions"),
-}
 
 
 @dataclass(frozen=True)
@@ -94,86 +81,6 @@ class Page:
 
     content: str
     source: str | None
-
-
-def url_for(entity: Entity | str, anchor: str = "") -> str:
-    """The one way to link to a page: a docs-absolute `.md` path that MkDocs validates."""
-    if isinstance(entity, str):  # a section kind, or "references"
-        path = f"/{KINDS.get(entity, entity)}/index.md"
-    else:
-        path = f"/{KINDS[entity.kind]}/{entity.id}.md"
-    return path + (f"#{anchor}" if anchor else "")
-
-
-class Index:
-    """Back-references, computed once, so every link exists in both directions."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.numbers = {key: i for i, key in enumerate(kb.references, start=1)}
-        self.protocols: dict[str, list[Entity]] = defaultdict(list)
-        self.findings: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
-        self.modalities: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
-        self.citers: dict[str, list[Entity]] = defaultdict(list)
-        for p in kb.of("protocol"):
-            for target in [p["modality"], *p["conditions"]]:
-                self.protocols[target].append(p)
-        self.studies: dict[str, list[Entity]] = defaultdict(list)
-        self.concerned: dict[str, set[str]] = {}
-        self.cells: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
-        self.guidance: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
-        for s in kb.of("study"):
-            concerns: set[str] = {*s.get("conditions", []), *s.get("modalities", [])}
-            for f in s["findings"]:
-                for target in {f.get("modality"), f.get("condition")} - {None}:
-                    self.findings[target].append((s, f))
-                    concerns.add(target)
-            for target in sorted(concerns):
-                self.studies[target].append(s)
-            self.concerned[s.id] = concerns
-        for g in kb.of("guideline"):
-            for rec in g["recommendations"]:
-                for target in {rec["condition"], rec.get("modality")} - {None}:
-                    self.guidance[target].append((g, rec))
-        for m in kb.of("modality"):
-            for c in m["contraindications"]:
-                self.cells[c["id"]].append((m, c))
-            for se in m["side_effects"]:
-                self.modalities[se].append((m, ""))
-        for e in kb.pages():
-            keys = {v for path, v in walk(e.data) if path and path[-1] == "ref"}
-            keys |= {k for _, v in walk(e.data) if isinstance(v, str) for k in CITE.findall(v)}
-            for key in sorted(keys):
-                self.citers[key].append(e)
-
-
-def _number(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".") if x % 1 else f"{x:.0f}"
-
-
-def _range(low: float | None, high: float, approx: bool, unit: str) -> str:
-    text = (
-        f"{_number(low)} to {_number(high)}" if low is not None and low != high else _number(high)
-    )
-    if low is None and not approx and unit not in ("°C", "°F"):
-        text = f"up to {text}"
-    return ("about " if approx else "") + text
-
-
-def quantity(q: dict[str, Any]) -> str:
-    """`-135 to -110 °C (-211 to -166 °F)`; a difference converts without the 32° offset."""
-    low, high, unit = q.get("min"), q["max"], q["unit"]
-    approx = bool(q.get("approximate"))
-    if unit in ("celsius", "celsius-difference"):
-        scale, offset = 9 / 5, (32 if unit == "celsius" else 0)
-        c = _range(low, high, approx, "°C")
-        f_low = None if low is None else round(low * scale + offset)
-        f = _range(f_low, round(high * scale + offset), approx, "°F")
-        prefix = "" if low is not None else ("at most " if unit == "celsius" else "up to ")
-        return f"{prefix}{c} °C ({f} °F)"
-    one, many = UNITS[unit]
-    word = one if low in (None, high) and high == 1 else many
-    return f"{_range(low, high, approx, unit)} {word}"
 
 
 class _Renderer:
@@ -273,27 +180,6 @@ class _Renderer:
                 )
             text = text.replace(REFS_MARK, "\n\n" + "".join(lines))
         return Page(text, source)
-
-
-def _num(x: float) -> str:
-    return f"{x:g}".replace("-", "\u2212")
-
-
-def effect(e: dict[str, Any]) -> str:
-    """The effect estimate in numbers, as the source reports it."""
-    measure = e["measure"]
-    if measure in MEASURE:
-        low, high = e["ci"]
-        text = f"{MEASURE[measure]} {_num(e['value'])} (95% CI {_num(low)} to {_num(high)})"
-    elif measure == "group means":
-        text = f"means {_num(e['groups'][0])} and {_num(e['groups'][1])}"
-    elif measure == "percent change":
-        text = f"changes of {_num(e['groups'][0])}% and {_num(e['groups'][1])}%"
-    else:
-        text = "no size given"
-    if "p" in e:
-        text += f", p {e['p']}"
-    return f"{text}; {e['scale']}; {e['when']}"
 
 
 def review_span(entities: list[Entity]) -> dict[str, str]:

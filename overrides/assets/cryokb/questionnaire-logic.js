@@ -53,8 +53,10 @@
                        unconfirmed: answer === "not-sure" });
         }
       }
-      const worst = flags.reduce((w, f) => Math.max(w, LEVELS.indexOf(f.level)), -1);
-      const level = worst >= 0 ? LEVELS[worst] : complete ? "none-found" : "incomplete";
+      // an unanswered question keeps the result at "incomplete" at least: never milder
+      const floor = LEVELS.indexOf(complete ? "none-found" : "incomplete");
+      const worst = flags.reduce((w, f) => Math.max(w, LEVELS.indexOf(f.level)), floor);
+      const level = LEVELS[worst];
       results[id] = { modality: id, level, flags: flags.sort(byWorst) };
     }
     return results;

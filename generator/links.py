@@ -1,0 +1,59 @@
+"""Links between pages: the one `url_for`, and back-references computed once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from .model import CITE, KINDS, Entity, KnowledgeBase, walk
+
+
+def url_for(entity: Entity | str, anchor: str = "") -> str:
+    """The one way to link to a page: a docs-absolute `.md` path that MkDocs validates."""
+    if isinstance(entity, str):  # a section kind, or "references"
+        path = f"/{KINDS.get(entity, entity)}/index.md"
+    else:
+        path = f"/{KINDS[entity.kind]}/{entity.id}.md"
+    return path + (f"#{anchor}" if anchor else "")
+
+
+class Index:
+    """Back-references, computed once, so every link exists in both directions."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.numbers = {key: i for i, key in enumerate(kb.references, start=1)}
+        self.protocols: dict[str, list[Entity]] = defaultdict(list)
+        self.findings: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
+        self.modalities: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
+        self.citers: dict[str, list[Entity]] = defaultdict(list)
+        for p in kb.of("protocol"):
+            for target in [p["modality"], *p["conditions"]]:
+                self.protocols[target].append(p)
+        self.studies: dict[str, list[Entity]] = defaultdict(list)
+        self.concerned: dict[str, set[str]] = {}
+        self.cells: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
+        self.guidance: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
+        for s in kb.of("study"):
+            concerns: set[str] = {*s.get("conditions", []), *s.get("modalities", [])}
+            for f in s["findings"]:
+                for target in {f.get("modality"), f.get("condition")} - {None}:
+                    self.findings[target].append((s, f))
+                    concerns.add(target)
+            for target in sorted(concerns):
+                self.studies[target].append(s)
+            self.concerned[s.id] = concerns
+        for g in kb.of("guideline"):
+            for rec in g["recommendations"]:
+                for target in {rec["condition"], rec.get("modality")} - {None}:
+                    self.guidance[target].append((g, rec))
+        for m in kb.of("modality"):
+            for c in m["contraindications"]:
+                self.cells[c["id"]].append((m, c))
+            for se in m["side_effects"]:
+                self.modalities[se].append((m, ""))
+        for e in kb.pages():
+            keys = {v for path, v in walk(e.data) if path and path[-1] == "ref"}
+            keys |= {k for _, v in walk(e.data) if isinstance(v, str) for k in CITE.findall(v)}
+            for key in sorted(keys):
+                self.citers[key].append(e)
