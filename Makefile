@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 LFORMS := 40.1.3
 LFORMS_STAMP := node_modules/.lforms/.installed-$(LFORMS)
 
-.PHONY: serve test check site lint golden bench system-deps clean
+.PHONY: serve test check site release lint golden bench system-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ check: $(STAMP)
 site: $(STAMP)
 	$(BIN)/cryokb build
 
+# What the deploy job runs: CRYOKB_SITE_URL must be the published address.
+release: $(STAMP)
+	$(BIN)/cryokb build --release
+
 # NLM's LHC-Forms, a real FHIR form client, for the FHIR export test. `npm pack` fetches only its
 # pinned tarball (a plain `npm i lforms` spends many minutes resolving Angular peer dependencies);
 # its prebuilt web component needs nothing else.
@@ -57,6 +61,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
+	$(BIN)/actionlint .github/workflows/*.yml
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import bib, evidence, readability
+from . import bib, evidence, readability, urls
 from . import load as loader
 from .model import CITE, Entity, KnowledgeBase, as_list, matches, walk
 from .problems import Problem
@@ -63,6 +63,7 @@ def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, lis
     """Load and check one data folder; the problems come back sorted by file and line."""
     kb, problems = loader.load(root)
     problems += iter_problems(kb, today or date.today())
+    problems += urls.problems(kb, root)
     return kb, sorted(set(problems))
 
 

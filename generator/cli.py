@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import intake, rename, skeleton
+from . import diff, intake, publish, rename, skeleton, urls
 from .check import check_dir, stale
 from .model import KINDS
 from .problems import Problem, errors
@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="check, then build the site with mkdocs --strict")
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml")
     build.add_argument("--site", type=Path, default=None, help="output folder (site_dir)")
+    build.add_argument(
+        "--release", action="store_true", help="refuse a localhost or empty site URL (deploys)"
+    )
     new = sub.add_parser("new", help="write a skeleton YAML file for a new entity")
     new.add_argument("kind", choices=list(KINDS))
     new.add_argument("id", help="kebab-case id; a study's id is its BibTeX key")
@@ -36,7 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     ren.add_argument("kind", choices=list(KINDS))
     ren.add_argument("old")
     ren.add_argument("new")
-    for command in (check, build, new, add, ren):
+    url = sub.add_parser("urls", help="check the URL manifest (urls.json); --update adds new URLs")
+    url.add_argument("--update", action="store_true", help="add the URLs the data now publishes")
+    dif = sub.add_parser("diff", help="what a change does to the site, against a git ref")
+    dif.add_argument("base", help="the git ref to compare with, e.g. origin/main")
+    for command in (check, build, new, add, ren, url, dif):
         command.add_argument("--data", type=Path, default=Path("data"), help="data folder")
     return parser
 
@@ -64,16 +71,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command in ("new", "add-reference", "rename"):
         return _write(args)
+    if args.command == "diff":
+        return diff.main(args.base, args.data)
     kb, problems = check_dir(args.data)
     if args.command == "check" and args.stale:
         problems = sorted(problems + stale(kb, date.today()))
     report(problems)
     if errors(problems) or (args.command == "check" and args.strict and problems):
         return 1
-    if args.command == "check":
+    if args.command == "urls" and args.update:
+        added = urls.update(kb, args.data.resolve())
+        print(f"{urls.manifest_path(args.data.resolve())}: {len(added)} URL(s) added")
+        return 0
+    if args.command in ("check", "urls"):
         print(f"{args.data}: no errors found")
         return 0
-    return build(args.config, args.data, args.site)
+    return build(args.config, args.data, args.site, release=args.release)
 
 
 def _write(args: argparse.Namespace) -> int:
@@ -96,7 +109,12 @@ def _write(args: argparse.Namespace) -> int:
 
 
 def build(
-    config_file: Path, data: Path, site: Path | None, strict: bool = True, **overrides: str
+    config_file: Path,
+    data: Path,
+    site: Path | None,
+    strict: bool = True,
+    release: bool = False,
+    **overrides: str,
 ) -> int:
     """Build into a temporary folder and swap it in, so a failure leaves `site/` untouched."""
     from mkdocs.config import load_config
@@ -112,6 +130,8 @@ def build(
         from mkdocs.commands.build import build as mkdocs_build
 
         config = load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
+        if release and (why := publish.release_problem(config.site_url or "")):
+            raise SystemExit(f"release build refused: {why}")
         mkdocs_build(config)
     except (Exception, SystemExit) as exc:  # whatever fails, the old site stays
         shutil.rmtree(staging, ignore_errors=True)

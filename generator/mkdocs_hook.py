@@ -1,5 +1,4 @@
-"""The one MkDocs hook: check the data before MkDocs cleans `site_dir` (so every way of building
-leaves the old site untouched on bad data), add the rendered pages, point edit links at the YAML."""
+"""The one MkDocs hook: check data in on_config, before MkDocs cleans site_dir; add the pages."""
 
 from __future__ import annotations
 
@@ -14,11 +13,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import check, problems, render, sanitize
-from generator.model import KnowledgeBase
+from generator import check, history, problems, publish, render, sanitize
 
-_sources: dict[str, str] = {}  # generated page -> its data file, published under data/
-_checked: list[tuple[Path, KnowledgeBase]] = []  # the data folder that passed, and its contents
+_sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
+_state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -28,32 +26,34 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if bad := problems.errors(found):
         lines = "\n".join(str(p) for p in bad)
         raise PluginError(f"cryokb check found {len(bad)} problem(s):\n{lines}")
-    _checked[:] = [(root, kb)]
+    _state.update(root=root, kb=kb, site=publish.site(config.site_url, config.extra))
+    _sources.clear()
     return config
 
 
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    root, kb = _checked[0]
-    _sources.clear()
-    for path, page in render.render(kb, base_url=config.site_url or "").items():
+    root, kb, site = _state["root"], _state["kb"], _state["site"]
+    pages = render.render(kb, site=site, changes=history.of(root), version=history.version(root))
+    for path, page in pages.items():
         files.append(File.generated(config, path, content=page.content))
         if page.source:
-            _sources[path] = "data/" + Path(page.source).resolve().relative_to(root).as_posix()
-    for uri in sorted(set(_sources.values())):  # the YAML behind each page, linked as its source
-        files.append(
-            File.generated(config, uri, abs_src_path=str(root / uri.removeprefix("data/")))
-        )
+            uri = "data/" + Path(page.source).resolve().relative_to(root).as_posix()
+            _sources[path] = (uri, page.updated)
+    for uri in sorted({uri for uri, _ in _sources.values()}):  # the YAML, published as open data
+        files.append(File.generated(config, uri, abs_src_path=str(root / uri[5:])))
+    for path, text in {**publish.redirects(kb), "robots.txt": publish.robots(site.url)}.items():
+        files.append(File.generated(config, path, content=text))
     return files
 
 
-def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-    if source := _sources.get(page.file.src_uri):
-        base = config.extra.get("edit_base")
-        page.edit_url = base + source if base else get_relative_url(source, page.url or ".")
-    return context
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if entry := _sources.get(page.file.src_uri):  # runs before MkDocs writes the sitemap
+        page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
+        page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
+    return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Generated pages pass through the allowlist sanitizer; hand-written pages are trusted."""
+    # generated pages pass through the allowlist sanitizer; hand-written pages are trusted
     return sanitize.clean(html) if page.file.src_uri in _sources else html

@@ -7,16 +7,19 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, questionnaire_export, structured_data
+from . import bib, opendata, questionnaire_export, structured_data
 from .figures import effect, quantity
+from .history import Change
 from .links import Index, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase
+from .publish import Site
 from .questionnaire import levels
 
 SECTIONS = {
@@ -81,10 +84,13 @@ class Page:
 
     content: str
     source: str | None
+    updated: str | None = None  # the review date, for the sitemap's lastmod
 
 
 class _Renderer:
-    def __init__(self, kb: KnowledgeBase, today: date) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, today: date, site: Site, changes: dict[str, list[Change]]
+    ) -> None:
         self.kb = kb
         self.index = Index(kb)
         self.env = Environment(
@@ -128,8 +134,11 @@ class _Renderer:
             vancouver=bib.vancouver,
             ref_of=self.ref_of,
             review_span=review_span,
-            jsonld=lambda e: structured_data.jsonld(e, kb),
+            jsonld=lambda e: structured_data.jsonld(e, kb, site.url),
             overdue=lambda e: date.fromisoformat(e["next_review"]) < today,
+            changes_of=lambda e: changes.get(str(Path(e.file).resolve()), []),
+            data_path=data_path,
+            site=site,
         )
 
     def cell_rows(self, modality: Entity) -> list[tuple[Entity, dict[str, Any]]]:
@@ -159,7 +168,7 @@ class _Renderer:
         marks = []
         for s in sources:
             n = self.index.numbers.get(s["ref"], "?")
-            marks.append(f"[[{n}]]({url_for('references', s['ref'])})")
+            marks.append(f"[[{n}]]({url_for('references', s['ref'])}){{.cryokb-cite}}")
         return Markup("".join(marks))
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
@@ -202,9 +211,27 @@ def _day(iso: str) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def render(kb: KnowledgeBase, today: date | None = None, base_url: str = "") -> dict[str, Page]:
-    """Every generated page, keyed by its path under the docs folder; `today` dates notices."""
-    r = _Renderer(kb, today or date.today())
+def data_path(e: Entity) -> str:
+    """Where a page's YAML is published: `data/<folder>/<file>`, as in the repository."""
+    folder = KINDS.get(e.kind)
+    return f"data/{folder}/{Path(e.file).name}" if folder else f"data/{Path(e.file).name}"
+
+
+def render(
+    kb: KnowledgeBase,
+    today: date | None = None,
+    site: Site | None = None,
+    changes: dict[str, list[Change]] | None = None,
+    version: str = "",
+) -> dict[str, Page]:
+    """Every generated page, keyed by its path under the docs folder.
+
+    `today` dates the overdue notices, `site` gives the address and repository, `changes` each
+    data file's git history (see history.py), `version` the data's version for open data.
+    """
+    site = site or Site()
+    base_url = site.url
+    r = _Renderer(kb, today or date.today(), site, changes or {})
     pages: dict[str, Page] = {}
     for kind, folder in KINDS.items():
         entities = kb.of(kind)
@@ -212,10 +239,13 @@ def render(kb: KnowledgeBase, today: date | None = None, base_url: str = "") -> 
             "section.md.j2", None, kind=kind, title=SECTIONS[kind], entities=entities
         )
         for e in entities:
-            pages[f"{folder}/{e.id}.md"] = r.page(f"{kind}.md.j2", e.file, e=e)
+            page = r.page(f"{kind}.md.j2", e.file, e=e)
+            pages[f"{folder}/{e.id}.md"] = Page(page.content, page.source, e["reviewed"]["date"])
     pages["references/index.md"] = r.page(
         "references.md.j2", kb.bib_file, entities=list(kb.pages())
     )
+    for path, text in opendata.files(kb, version or "unversioned").items():
+        pages[path] = Page(text, None)
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = r.page(
             "questionnaire.md.j2",

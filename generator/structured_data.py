@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Entity, KnowledgeBase, plain_text
+from .model import KINDS, Entity, KnowledgeBase, plain_text
 
 ABOUT = {
     "condition": "MedicalCondition",
@@ -17,8 +17,8 @@ ABOUT = {
 }
 
 
-def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
-    """A MedicalWebPage with its review dates, audience and the thing it is about."""
+def jsonld(e: Entity, kb: KnowledgeBase, base_url: str = "") -> dict[str, Any]:
+    """A MedicalWebPage with its address, review dates, audience and the thing it is about."""
     about: dict[str, Any] = {"@type": ABOUT[e.kind]}
     if e.kind in ("study", "guideline"):
         ref = kb.references[e.id]
@@ -51,5 +51,6 @@ def jsonld(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
             {"@type": "MedicalAudience", "audienceType": "Clinician"},
         ],
         **({"description": plain_text(summary)} if isinstance(summary, str) else {}),
+        **({"url": f"{base_url}{KINDS[e.kind]}/{e.id}/"} if base_url else {}),
         "about": about,
     }

@@ -15,7 +15,7 @@ import pytest
 from generator.cli import build
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CRYOKB_CHROMIUM", "/usr/bin/chromium")  # Debian's, never a download
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -12,18 +12,23 @@ from pathlib import Path
 import pytest
 
 from generator.check import check_dir
+from generator.history import Change
+from generator.publish import Site
 from generator.render import render
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 3, 1)  # before the fixture's next_review, so no page is overdue
 BASE = "https://cryokb.test/"
+CHANGE = Change("2026-02-01", "Shorter summary for sore necks")
 
 
 def _render(today: date = TODAY) -> dict[str, str]:
     kb, problems = check_dir(FIXTURE, today=today)
     assert problems == []
-    return {path: page.content for path, page in render(kb, today, BASE).items()}
+    site = Site(BASE, "https://github.com/example/cryokb")
+    changes = {str((FIXTURE / "conditions" / "sore-neck.yaml").resolve()): [CHANGE]}
+    return {path: page.content for path, page in render(kb, today, site, changes).items()}
 
 
 RENDERED = _render()

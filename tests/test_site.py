@@ -10,30 +10,15 @@ import pytest
 from generator.check import check_dir
 from generator.model import CITE, KINDS, KnowledgeBase, walk
 from generator.render import quantity
+from generator.urls import STABLE
 from tests.htmlscan import page_url, resolve, scan
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Anchors clinicians link to; changing any of them breaks their links.
+# Anchors clinicians link to; changing any of them breaks their links. Protocol and condition
+# anchors are pinned in the URL manifest too (generator/urls.py).
 ANCHORS = {
-    "protocol": [
-        "parameters",
-        "steps",
-        "precautions",
-        "when-to-stop",
-        "contraindications",
-        "side-effects",
-        "references",
-    ],
-    "condition": [
-        "self-care",
-        "evidence",
-        "evidence-gap",
-        "guidelines",
-        "protocols",
-        "references",
-    ],
-    "guideline": ["recommendations", "references"],
+    **STABLE,
     "modality": [
         "how-it-works",
         "temperature-and-time",
@@ -46,6 +31,7 @@ ANCHORS = {
     "contraindication": ["why", "what-to-do", "modalities", "references"],
     "side-effect": ["what-to-do", "get-help", "modalities", "references"],
     "study": ["design", "findings", "references"],
+    "guideline": ["recommendations", "references"],
 }
 
 
