@@ -182,7 +182,7 @@ def _domain(entity: Entity, kb: KnowledgeBase, today: date) -> Iterator[Problem]
         yield entity.doc.problem(
             ("reviewed", "date"), f"reviewed.date: {reviewed} is in the future (today is {today})"
         )
-    if reviewed and nxt and nxt <= reviewed:
+    elif reviewed and nxt and nxt <= reviewed:  # one mistake, one error
         yield entity.doc.problem(
             ("next_review",), f"next_review: {nxt} is not after the review date {reviewed}"
         )

@@ -254,3 +254,38 @@ def test_rename_refuses_an_unknown_or_taken_id(
     shutil.copy(data / "conditions" / "sore-neck.yaml", data / "conditions" / "other.yaml")
     assert main(["rename", "condition", "sore-neck", "other", "--data", str(data)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+ONE_ERROR = [
+    "temperature-in-minutes",
+    "duration-in-celsius",
+    "review-in-future",
+    "unknown-id-suggests",
+    "html-inside-block-scalar",
+    "todo-left",
+]
+ONE_BIB_ERROR = ["bib-missing-title", "bib-doi-as-url", "bib-pmid-not-digits"]
+
+
+@pytest.mark.parametrize("case", ONE_ERROR)
+def test_each_mistake_the_checker_once_missed_gives_exactly_one_error(
+    data: Path, case: str
+) -> None:
+    from tests.test_check import CASES
+
+    _, file, old, new, line, message = next(c for c in CASES if c[0] == case)
+    _edit(data / file, old, new)
+    found = _errors(data)
+    assert len(found) == 1 and found[0].startswith(f"{Path(file).name}:{line}: "), found
+    assert message in found[0]
+
+
+@pytest.mark.parametrize("case", ONE_BIB_ERROR)
+def test_each_bibtex_mistake_gives_exactly_one_error(data: Path, case: str) -> None:
+    from tests.test_check import BIB_CASES
+
+    _, old, new, line, message = next(c for c in BIB_CASES if c[0] == case)
+    _edit(data / "references.bib", old, new)
+    found = _errors(data)
+    assert len(found) == 1 and found[0].startswith(f"references.bib:{line}: "), found
+    assert message in found[0]
