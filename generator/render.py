@@ -14,11 +14,11 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, opendata, questionnaire_export, structured_data
+from . import bib, cite, opendata, questionnaire_export, structured_data
 from .figures import effect, quantity
 from .history import Change
 from .links import Index, url_for
-from .model import CITE, KINDS, Entity, KnowledgeBase
+from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
 from .publish import Site
 from .questionnaire import levels
 
@@ -89,9 +89,15 @@ class Page:
 
 class _Renderer:
     def __init__(
-        self, kb: KnowledgeBase, today: date, site: Site, changes: dict[str, list[Change]]
+        self,
+        kb: KnowledgeBase,
+        today: date,
+        site: Site,
+        changes: dict[str, list[Change]],
+        version: str,
     ) -> None:
         self.kb = kb
+        self.site, self.version, self.today = site, version, today
         self.index = Index(kb)
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
@@ -139,6 +145,8 @@ class _Renderer:
             changes_of=lambda e: changes.get(str(Path(e.file).resolve()), []),
             data_path=data_path,
             site=site,
+            version=version,
+            citation_of=lambda e: self.citation(e),
         )
 
     def cell_rows(self, modality: Entity) -> list[tuple[Entity, dict[str, Any]]]:
@@ -147,6 +155,13 @@ class _Renderer:
             (self.kb.get("contraindication", c["id"]), c) for c in modality["contraindications"]
         ]
         return sorted(rows, key=lambda r: (list(LEVEL).index(r[1]["level"]), r[0]["name"]))
+
+    def citation(self, e: Entity) -> cite.Citation | None:
+        """How to cite this page, for the kinds clinicians cite; None for the others."""
+        if e.kind not in cite.CITED_KINDS:
+            return None
+        title = self.kb.references[e.id].get("title") if e.kind == "study" else e["name"]
+        return cite.citation(e, plain_text(title), self.site.url, self.version, self.today)
 
     def ref_of(self, key: str) -> bib.Reference:
         return self.kb.references[key]
@@ -182,11 +197,15 @@ class _Renderer:
                     details[s["ref"]].append(s["detail"])
             lines = []
             for key in dict.fromkeys(_CITED.findall(text)):
+                ref = self.kb.references[key]
                 more = "".join(f" ({self.md(d)})" for d in details[key])
-                lines.append(
-                    f"- [[{self.index.numbers[key]}]]({url_for('references', key)}) "
-                    f"{self.md(bib.vancouver(self.kb.references[key]))}{more}\n"
+                links = "".join(
+                    f" [{label}]({_href(url)})"
+                    for label, url in (("DOI", ref.doi_url), ("PubMed", ref.pubmed_url))
+                    if url
                 )
+                mark = self.cite([{"ref": key}])
+                lines.append(f"- {mark} {self.md(bib.vancouver(ref))}{links}{more}\n")
             text = text.replace(REFS_MARK, "\n\n" + "".join(lines))
         return Page(text, source)
 
@@ -231,7 +250,8 @@ def render(
     """
     site = site or Site()
     base_url = site.url
-    r = _Renderer(kb, today or date.today(), site, changes or {})
+    version = version or "unversioned"
+    r = _Renderer(kb, today or date.today(), site, changes or {}, version)
     pages: dict[str, Page] = {}
     for kind, folder in KINDS.items():
         entities = kb.of(kind)
@@ -241,10 +261,13 @@ def render(
         for e in entities:
             page = r.page(f"{kind}.md.j2", e.file, e=e)
             pages[f"{folder}/{e.id}.md"] = Page(page.content, page.source, e["reviewed"]["date"])
+            if c := r.citation(e):
+                pages[f"cite/{folder}/{e.id}.bib"] = Page(cite.bibtex(c), None)
+                pages[f"cite/{folder}/{e.id}.ris"] = Page(cite.ris(c), None)
     pages["references/index.md"] = r.page(
         "references.md.j2", kb.bib_file, entities=list(kb.pages())
     )
-    for path, text in opendata.files(kb, version or "unversioned").items():
+    for path, text in opendata.files(kb, version).items():
         pages[path] = Page(text, None)
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = r.page(
