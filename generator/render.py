@@ -14,7 +14,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, cite, opendata, questionnaire_export, structured_data
+from . import bib, charts, cite, opendata, questionnaire_export, structured_data
 from .figures import effect, quantity
 from .history import Change
 from .links import Index, url_for
@@ -135,6 +135,11 @@ class _Renderer:
             STANCE=STANCE,
             MODALITIES=kb.of("modality"),
             cell_rows=self.cell_rows,
+            best=charts.best,
+            chart=lambda current="": charts.chart(kb, current),
+            condition_matrix=self.condition_matrix,
+            site_matrix=self.site_matrix,
+            DOMAIN=charts.DOMAIN,
             SECTIONS=SECTIONS,
             KINDS=KINDS,
             vancouver=bib.vancouver,
@@ -162,6 +167,39 @@ class _Renderer:
             return None
         title = self.kb.references[e.id].get("title") if e.kind == "study" else e["name"]
         return cite.citation(e, plain_text(title), self.site.url, self.version, self.today)
+
+    def condition_matrix(self, condition: Entity) -> Markup:
+        """Treatment by outcome for one condition; heat gets a row when a study compares it."""
+        found = self.index.findings[condition.id]
+        domains = [d for d in charts.DOMAIN if any(f["domain"] == d for _, f in found)]
+        rows = [(m.id, m["name"]) for m in self.kb.of("modality")]
+        others = sorted({f["intervention"] for _, f in found if "intervention" in f})
+        rows += [(name, f"{name} (for comparison)") for name in others]
+
+        def pick(row: str, domain: str) -> tuple[Any, str]:
+            pairs = [
+                (s, f)
+                for s, f in found
+                if f["domain"] == domain and row in (f.get("modality"), f.get("intervention"))
+            ]
+            pair = charts.best(pairs)
+            return pair, f"../../studies/{pair[0].id}/#findings" if pair else ""
+
+        columns = [(d, charts.DOMAIN[d]) for d in domains] or [("pain", "Pain")]
+        caption = f"Evidence for {condition['name'].lower()}: the most certain result per cell"
+        return charts.matrix(rows, columns, pick, caption)
+
+    def site_matrix(self) -> Markup:
+        """Treatment by condition, over the whole site."""
+        rows = [(m.id, m["name"]) for m in self.kb.of("modality")]
+        columns = [(c.id, c["name"]) for c in self.kb.of("condition")]
+
+        def pick(row: str, condition: str) -> tuple[Any, str]:
+            pairs = [(s, f) for s, f in self.index.findings[condition] if f.get("modality") == row]
+            pair = charts.best(pairs)
+            return pair, f"../conditions/{condition}/#summary-of-findings" if pair else ""
+
+        return charts.matrix(rows, columns, pick, "Evidence by treatment and condition")
 
     def ref_of(self, key: str) -> bib.Reference:
         return self.kb.references[key]
@@ -264,6 +302,9 @@ def render(
             if c := r.citation(e):
                 pages[f"cite/{folder}/{e.id}.bib"] = Page(cite.bibtex(c), None)
                 pages[f"cite/{folder}/{e.id}.ris"] = Page(cite.ris(c), None)
+    pages["evidence/index.md"] = r.page(
+        "evidence.md.j2", None, entities=list(kb.of("study")), kinds=KINDS
+    )
     pages["references/index.md"] = r.page(
         "references.md.j2", kb.bib_file, entities=list(kb.pages())
     )

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import nh3
 
-TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area"}
+# Charts are inline SVG built by generator/charts.py: shapes and text only, no links or scripts.
+SVG = {"svg", "g", "rect", "line", "text", "title", "desc"}
+TAGS = (set(nh3.ALLOWED_TAGS) - {"img", "map", "area"}) | SVG
+SERIES = {f"data-{k}" for k in ("id", "t-low", "t-high", "d-low", "d-high", "d-limit", "t-limit")}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "hidden"},
     "a": {"href"},
     "div": {"data-questionnaire"},
     "td": {"align"},
-    "th": {"align"},
+    "th": {"align", "scope"},
     "ol": {"start"},
+    "svg": {"viewBox", "viewbox", "role", "aria-labelledby", "xmlns"},
+    "g": SERIES,
+    "rect": {"x", "y", "width", "height"},
+    "line": {"x1", "x2", "y1", "y2"},
+    "text": {"x", "y", "text-anchor"},
 }
 
 

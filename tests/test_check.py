@@ -214,7 +214,7 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
         "studies/trial2020.yaml",
         "plain: The chamber may reduce soreness.",
         "plain: The chamber reduces soreness.",
-        19,
+        20,
         "wording does not match certainty 'low'",
     ),
     (
@@ -222,7 +222,7 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
         "studies/trial2020.yaml",
         "direction: benefit",
         "direction: great",
-        14,
+        15,
         "'great' is not one of: benefit, no-difference, harm, favours-comparator, unclear",
     ),
     (
@@ -398,7 +398,7 @@ CASES += [
         "studies/trial2020.yaml",
         "value: -1.5",
         "value: 1.5",
-        15,
+        16,
         "must run low to high and hold the value",
     ),
     (
