@@ -7,6 +7,7 @@ table beside the picture.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -194,3 +195,44 @@ def describe(data: list[dict[str, Any]]) -> str:
         )
         bits.append(f"{s['name']}: {temp}, {time}")
     return "Minutes across, degrees Celsius up. " + "; ".join(bits) + "."
+
+
+def condition_matrix(
+    kb: KnowledgeBase,
+    findings: Mapping[str, list[tuple[Entity, dict[str, Any]]]],
+    condition: Entity,
+) -> Markup:
+    """Treatment by outcome for one condition; heat gets a row when a study compares it."""
+    found = findings[condition.id]
+    domains = [d for d in DOMAIN if any(f["domain"] == d for _, f in found)]
+    rows = [(m.id, m["name"]) for m in kb.of("modality")]
+    others = sorted({f["intervention"] for _, f in found if "intervention" in f})
+    rows += [(name, f"{name} (for comparison)") for name in others]
+
+    def pick(row: str, domain: str) -> tuple[Any, str]:
+        pairs = [
+            (s, f)
+            for s, f in found
+            if f["domain"] == domain and row in (f.get("modality"), f.get("intervention"))
+        ]
+        pair = best(pairs)
+        return pair, f"../../studies/{pair[0].id}/#findings" if pair else ""
+
+    columns = [(d, DOMAIN[d]) for d in domains] or [("pain", "Pain")]
+    caption = f"Evidence for {condition['name'].lower()}: the most certain result per cell"
+    return matrix(rows, columns, pick, caption)
+
+
+def site_matrix(
+    kb: KnowledgeBase, findings: Mapping[str, list[tuple[Entity, dict[str, Any]]]]
+) -> Markup:
+    """Treatment by condition, over the whole site."""
+    rows = [(m.id, m["name"]) for m in kb.of("modality")]
+    columns = [(c.id, c["name"]) for c in kb.of("condition")]
+
+    def pick(row: str, condition: str) -> tuple[Any, str]:
+        pairs = [(s, f) for s, f in findings[condition] if f.get("modality") == row]
+        pair = best(pairs)
+        return pair, f"../conditions/{condition}/#summary-of-findings" if pair else ""
+
+    return matrix(rows, columns, pick, "Evidence by treatment and condition")

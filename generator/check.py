@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import bib, evidence, readability, urls
+from . import bib, evidence, readability, trace, urls
 from . import load as loader
 from .model import CITE, Entity, KnowledgeBase, as_list, matches, walk
 from .problems import Problem
@@ -79,6 +79,7 @@ def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
         yield from _uniques(entity)
         yield from _domain(entity, kb, today)
         yield from readability.problems(entity)
+        yield from trace.problems(entity)
         for path, value in walk(entity.data):
             if not isinstance(value, str):
                 continue

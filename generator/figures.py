@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from .model import Entity
 
 MEASURE = {
     "mean difference": "MD",
@@ -69,3 +72,18 @@ def effect(e: dict[str, Any]) -> str:
     if "p" in e:
         text += f", p {e['p']}"
     return f"{text}; {e['scale']}; {e['when']}"
+
+
+def review_span(entities: list[Entity]) -> dict[str, str]:
+    """Earliest and latest review dates, and the earliest next review, of a list of pages."""
+    reviewed = sorted(e["reviewed"]["date"] for e in entities)
+    return {
+        "first": reviewed[0],
+        "last": reviewed[-1],
+        "next": min(e["next_review"] for e in entities),
+    }
+
+
+def day(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .model import CITE, KINDS, Entity, KnowledgeBase, walk
 
@@ -57,3 +59,14 @@ class Index:
             keys |= {k for _, v in walk(e.data) if isinstance(v, str) for k in CITE.findall(v)}
             for key in sorted(keys):
                 self.citers[key].append(e)
+
+
+def href(url: str) -> str:
+    """A link target that cannot break out of Markdown's `(...)`."""
+    return quote(url, safe="/:?#=&.%_~-")
+
+
+def data_path(e: Entity) -> str:
+    """Where a page's YAML is published: `data/<folder>/<file>`, as in the repository."""
+    folder = KINDS.get(e.kind)
+    return f"data/{folder}/{Path(e.file).name}" if folder else f"data/{Path(e.file).name}"

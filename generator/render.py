@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, charts, cite, opendata, questionnaire_export, structured_data
-from .figures import effect, quantity
+from . import bib, charts, cite, opendata, questionnaire_export, structured_data, trace
+from .figures import day, effect, quantity, review_span
 from .history import Change
-from .links import Index, url_for
+from .links import Index, data_path, href, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
 from .publish import Site
 from .questionnaire import levels
@@ -98,6 +97,8 @@ class _Renderer:
     ) -> None:
         self.kb = kb
         self.site, self.version, self.today = site, version, today
+        self.current: Entity | None = None  # the page being rendered, for traced figures
+        self.traced: dict[str, list[tuple[str, Entity]]] = defaultdict(list)
         self.index = Index(kb)
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
@@ -120,10 +121,12 @@ class _Renderer:
             quantity=quantity,
             cite=self.cite,
             url=url_for,
-            day=_day,
-            href=_href,
+            day=day,
+            href=href,
             with_study=lambda fs, s: [(s, f) for f in fs],
             effect=effect,
+            traced=self.traced_quantity,
+            plain=plain_text,
         )
         self.env.globals.update(
             kb=kb,
@@ -137,9 +140,11 @@ class _Renderer:
             cell_rows=self.cell_rows,
             best=charts.best,
             chart=lambda current="": charts.chart(kb, current),
-            condition_matrix=self.condition_matrix,
-            site_matrix=self.site_matrix,
+            condition_matrix=lambda c: charts.condition_matrix(kb, self.index.findings, c),
+            site_matrix=lambda: charts.site_matrix(kb, self.index.findings),
             DOMAIN=charts.DOMAIN,
+            traced_by=lambda key: self.traced.get(key, []),
+            cite_one=lambda key: self.cite([{"ref": key}], numeric=True),
             SECTIONS=SECTIONS,
             KINDS=KINDS,
             vancouver=bib.vancouver,
@@ -168,64 +173,60 @@ class _Renderer:
         title = self.kb.references[e.id].get("title") if e.kind == "study" else e["name"]
         return cite.citation(e, plain_text(title), self.site.url, self.version, self.today)
 
-    def condition_matrix(self, condition: Entity) -> Markup:
-        """Treatment by outcome for one condition; heat gets a row when a study compares it."""
-        found = self.index.findings[condition.id]
-        domains = [d for d in charts.DOMAIN if any(f["domain"] == d for _, f in found)]
-        rows = [(m.id, m["name"]) for m in self.kb.of("modality")]
-        others = sorted({f["intervention"] for _, f in found if "intervention" in f})
-        rows += [(name, f"{name} (for comparison)") for name in others]
-
-        def pick(row: str, domain: str) -> tuple[Any, str]:
-            pairs = [
-                (s, f)
-                for s, f in found
-                if f["domain"] == domain and row in (f.get("modality"), f.get("intervention"))
-            ]
-            pair = charts.best(pairs)
-            return pair, f"../../studies/{pair[0].id}/#findings" if pair else ""
-
-        columns = [(d, charts.DOMAIN[d]) for d in domains] or [("pain", "Pain")]
-        caption = f"Evidence for {condition['name'].lower()}: the most certain result per cell"
-        return charts.matrix(rows, columns, pick, caption)
-
-    def site_matrix(self) -> Markup:
-        """Treatment by condition, over the whole site."""
-        rows = [(m.id, m["name"]) for m in self.kb.of("modality")]
-        columns = [(c.id, c["name"]) for c in self.kb.of("condition")]
-
-        def pick(row: str, condition: str) -> tuple[Any, str]:
-            pairs = [(s, f) for s, f in self.index.findings[condition] if f.get("modality") == row]
-            pair = charts.best(pairs)
-            return pair, f"../conditions/{condition}/#summary-of-findings" if pair else ""
-
-        return charts.matrix(rows, columns, pick, "Evidence by treatment and condition")
-
     def ref_of(self, key: str) -> bib.Reference:
         return self.kb.references[key]
 
-    def md(self, text: str) -> Markup:
-        """Data text as inline Markdown: HTML escaped, [@key] linked.
+    def md(self, text: str, src: str = "") -> Markup:
+        """Data text as inline Markdown: HTML escaped, [@key] linked, and each figure followed
+        by a marker to its source: the sentence's citation, else `src` (see trace.py).
 
         Script cannot get through: `cryokb check` rejects it, Jinja escapes the text here, and
         the hook's allowlist sanitizer (generator/sanitize.py) cleans the page HTML.
         """
-        safe = str(escape(" ".join(text.split())))
-        return Markup(CITE.sub(lambda m: str(self.cite([{"ref": m.group(1)}])), safe))
+        out = []
+        for sentence in trace.SENTENCE.split(" ".join(text.split())):
+            keys = CITE.findall(sentence) or ([src] if src else [])
+            safe = str(escape(sentence))
+            if keys and keys[0] in self.kb.references:
+                key = keys[0]
 
-    def cell(self, text: str) -> Markup:
-        return Markup(str(self.md(text)).replace("|", "&#124;"))
+                def marked(m: re.Match[str], key: str = key) -> str:
+                    return self.mark(m.group(0), key) if trace.is_figure(m) else m.group(0)
 
-    def cite(self, sources: list[dict[str, Any]]) -> Markup:
-        """Numbered citation markers, each a link to its entry in the bibliography."""
+                safe = trace.QUANTITY.sub(marked, safe)
+            out.append(CITE.sub(lambda m: str(self.cite([{"ref": m.group(1)}])), safe))
+        return Markup(" ".join(out))
+
+    def mark(self, figure: str, key: str) -> str:
+        """`figure` with its source marker; the source's entry will list it."""
+        if self.current is not None:
+            self.traced[key].append((figure, self.current))
+        return f"{figure}{self.cite([{'ref': key}], numeric=True)}"
+
+    def traced_quantity(self, q: dict[str, Any]) -> Markup:
+        """A quantity in both units with the markers of its sources beside it."""
+        text = quantity(q)
+        for s in q["sources"]:
+            if self.current is not None:
+                self.traced[s["ref"]].append((text, self.current))
+        return Markup(str(escape(text)) + str(self.cite(q["sources"], numeric=True)))
+
+    def cell(self, text: str, src: str = "") -> Markup:
+        return Markup(str(self.md(text, src)).replace("|", "&#124;"))
+
+    def cite(self, sources: list[dict[str, Any]], numeric: bool = False) -> Markup:
+        """Numbered citation markers, each a link to its entry in the bibliography; a figure's
+        marker (`numeric`) is styled smaller, right beside the number."""
+        cls = "{.cryokb-cite .cryokb-num}" if numeric else "{.cryokb-cite}"
         marks = []
         for s in sources:
             n = self.index.numbers.get(s["ref"], "?")
-            marks.append(f"[[{n}]]({url_for('references', s['ref'])}){{.cryokb-cite}}")
+            marks.append(f"[[{n}]]({url_for('references', s['ref'])}){cls}")
         return Markup("".join(marks))
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
         """Render a page; its reference list holds every source cited anywhere on it."""
+        self.current = context.get("e")
         text = self.env.get_template(template).render(**context)
         if REFS_MARK in text:
             entity = context.get("e")
@@ -238,7 +239,7 @@ class _Renderer:
                 ref = self.kb.references[key]
                 more = "".join(f" ({self.md(d)})" for d in details[key])
                 links = "".join(
-                    f" [{label}]({_href(url)})"
+                    f" [{label}]({href(url)})"
                     for label, url in (("DOI", ref.doi_url), ("PubMed", ref.pubmed_url))
                     if url
                 )
@@ -246,32 +247,6 @@ class _Renderer:
                 lines.append(f"- {mark} {self.md(bib.vancouver(ref))}{links}{more}\n")
             text = text.replace(REFS_MARK, "\n\n" + "".join(lines))
         return Page(text, source)
-
-
-def review_span(entities: list[Entity]) -> dict[str, str]:
-    """Earliest and latest review dates, and the earliest next review, of a list of pages."""
-    reviewed = sorted(e["reviewed"]["date"] for e in entities)
-    return {
-        "first": reviewed[0],
-        "last": reviewed[-1],
-        "next": min(e["next_review"] for e in entities),
-    }
-
-
-def _href(url: str) -> str:
-    """A link target that cannot break out of Markdown's `(...)`."""
-    return quote(url, safe="/:?#=&.%_~-")
-
-
-def _day(iso: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d.day} {d:%B %Y}"
-
-
-def data_path(e: Entity) -> str:
-    """Where a page's YAML is published: `data/<folder>/<file>`, as in the repository."""
-    folder = KINDS.get(e.kind)
-    return f"data/{folder}/{Path(e.file).name}" if folder else f"data/{Path(e.file).name}"
 
 
 def render(
