@@ -24,9 +24,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(os.environ.get("CRYOKB_DATA") or default).resolve()
     kb, found = check.check_dir(root)
     if bad := problems.errors(found):
-        lines = "\n".join(str(p) for p in bad)
-        raise PluginError(f"cryokb check found {len(bad)} problem(s):\n{lines}")
-    _state.update(root=root, kb=kb, site=publish.site(config.site_url, config.extra))
+        raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
+    _state.update(root=root, kb=kb, version=history.version(root))
+    _state["site"] = publish.site(config.site_url, config.extra)
+    config.extra["data_version"] = _state["version"]  # the footer shows it on every page
     _sources.clear()
     return config
 
@@ -34,7 +35,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb, site = _state["root"], _state["kb"], _state["site"]
-    pages = render.render(kb, site=site, changes=history.of(root), version=history.version(root))
+    pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
         files.append(File.generated(config, path, content=page.content))
         if page.source:
@@ -55,5 +56,4 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    # generated pages pass through the allowlist sanitizer; hand-written pages are trusted
-    return sanitize.clean(html) if page.file.src_uri in _sources else html
+    return sanitize.clean(html) if page.file.src_uri in _sources else html  # generated pages only

@@ -132,3 +132,17 @@ def test_jsonld_expands_against_a_bundled_context_and_matches_the_page(site: Pat
             assert headline == KB.references[e.id].get("title")
         checked += 1
     assert checked == len(list(KB.pages()))
+
+
+def test_the_data_version_is_in_every_footer_and_on_every_citation(site: Path) -> None:
+    from generator.history import version
+
+    expected = version(ROOT / "data")
+    pages = list(site.rglob("index.html"))
+    assert len(pages) > 60
+    for html in pages:
+        if "/data/" in str(html):
+            continue
+        assert f"Data version {expected}" in html.read_text(), html
+    bib = (site / "cite" / "protocols" / "ice-pack-neck-back.bib").read_text()
+    assert expected in bib
