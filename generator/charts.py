@@ -12,30 +12,20 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .figures import CERTAINTY, DIRECTION
 from .model import Entity, KnowledgeBase
 
 RANK = {"high": 4, "moderate": 3, "low": 2, "very-low": 1, "not-verified": 0}
-SYMBOL = {
-    "high": "⊕⊕⊕⊕",
-    "moderate": "⊕⊕⊕◯",
-    "low": "⊕⊕◯◯",
-    "very-low": "⊕◯◯◯",
-    "not-verified": "?",
+SYMBOL = {k: v[1] for k, v in CERTAINTY.items()}
+LABEL = {k: v[0] for k, v in CERTAINTY.items()}
+MARK = {
+    "benefit": "▲",
+    "no-difference": "●",
+    "harm": "▼",
+    "favours-comparator": "◀",
+    "unclear": "?",
 }
-LABEL = {
-    "high": "High",
-    "moderate": "Moderate",
-    "low": "Low",
-    "very-low": "Very low",
-    "not-verified": "Not yet verified",
-}
-ARROW = {
-    "benefit": ("▲", "helped"),
-    "no-difference": ("●", "no clear difference"),
-    "harm": ("▼", "harmed"),
-    "favours-comparator": ("◀", "the comparison did better"),
-    "unclear": ("?", "unclear"),
-}
+ARROW = {k: (MARK[k], DIRECTION[k].lower()) for k in DIRECTION}
 DOMAIN = {
     "pain": "Pain",
     "soreness": "Soreness",

@@ -7,6 +7,21 @@ from typing import Any
 
 from .model import Entity
 
+# GRADE certainty: (label, symbol, what it means); direction of an effect in words.
+CERTAINTY = {
+    "high": ("High", "⊕⊕⊕⊕", "We are very confident the true effect is close to this."),
+    "moderate": ("Moderate", "⊕⊕⊕◯", "The true effect is probably close to this."),
+    "low": ("Low", "⊕⊕◯◯", "The true effect may be quite different."),
+    "very-low": ("Very low", "⊕◯◯◯", "We have very little confidence in this."),
+    "not-verified": ("Not yet verified", "?", "cryokb has not yet checked this result."),
+}
+DIRECTION = {
+    "benefit": "Helped",
+    "no-difference": "No clear difference",
+    "harm": "Harmed",
+    "favours-comparator": "The comparison did better",
+    "unclear": "Unclear",
+}
 MEASURE = {
     "mean difference": "MD",
     "standardised mean difference": "SMD",

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import bib, charts, cite, opendata, questionnaire_export, structured_data, trace
-from .figures import day, effect, quantity, review_span
+from .figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
 from .history import Change
 from .links import Index, data_path, href, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
@@ -29,20 +29,6 @@ SECTIONS = {
     "side-effect": "Side effects",
     "study": "Studies",
     "guideline": "Guidelines",
-}
-CERTAINTY = {
-    "high": ("High", "⊕⊕⊕⊕", "We are very confident the true effect is close to this."),
-    "moderate": ("Moderate", "⊕⊕⊕◯", "The true effect is probably close to this."),
-    "low": ("Low", "⊕⊕◯◯", "The true effect may be quite different."),
-    "very-low": ("Very low", "⊕◯◯◯", "We have very little confidence in this."),
-    "not-verified": ("Not yet verified", "?", "cryokb has not yet checked this result."),
-}
-DIRECTION = {
-    "benefit": "Helped",
-    "no-difference": "No clear difference",
-    "harm": "Harmed",
-    "favours-comparator": "The comparison did better",
-    "unclear": "Unclear",
 }
 # Contraindication level for one treatment: (label, what it means for a patient)
 LEVEL = {

@@ -6,10 +6,7 @@ node_modules/.lforms; its prebuilt web component needs nothing else.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.questionnaire_export import fhir
-from tests.conftest import _free_port, _Quiet
+from tests.conftest import _free_port, serve
 from tests.test_questionnaire import KB, TABLE, Q
 
 pytestmark = pytest.mark.browser
@@ -37,13 +34,8 @@ def lforms_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("lforms")
     (root / "lforms").symlink_to(LFORMS / "lforms")
     (root / "index.html").write_text(PAGE)
-    port = _free_port()
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}/"
-    server.shutdown()
-    server.server_close()
+    with serve(root, _free_port()) as url:
+        yield url
 
 
 @pytest.fixture

@@ -159,7 +159,15 @@ def test_dark_palette_is_accessible_too(browser: Any, base_url: str) -> None:
 
     context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme="dark")
     page = context.new_page()
-    for url in ["", "conditions/neck-pain/", "questionnaire/", "references/"]:
+    for url in [
+        "",
+        "conditions/neck-pain/",
+        "questionnaire/",
+        "references/",
+        "modalities/",
+        "modalities/ice-pack/",
+        "evidence/",
+    ]:  # charts and the matrix in dark mode too
         page.goto(base_url + url, wait_until="networkidle")
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})

@@ -3,13 +3,10 @@ keep the #anchor, the URL manifest, the content diff, history, open data and the
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,7 @@ import yaml
 
 from generator.check import check_dir
 from generator.cli import main
-from tests.conftest import ROOT, _free_port, _Quiet
+from tests.conftest import ROOT, _free_port, _Quiet, serve
 from tests.test_check import MINIMAL, _edit
 
 URL = "https://example.org/cryokb/"
@@ -140,12 +137,8 @@ def subpath(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("pages")
     assert _build(root / "cryokb") == 0
     mp.undo()
-    handler = functools.partial(_GitHubPages, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}/cryokb/"
-    server.shutdown()
-    server.server_close()
+    with serve(root, port, _GitHubPages) as url:
+        yield url + "cryokb/"
 
 
 @pytest.mark.browser
@@ -227,19 +220,13 @@ def test_an_old_url_and_its_anchor_redirect_after_a_rename(
     monkeypatch.setenv("CRYOKB_SITE_URL", f"http://127.0.0.1:{port}/")
     out = tmp_path / "site"
     assert _build(out, data=repo_copy) == 0
-    handler = functools.partial(_Quiet, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve(out, port) as url:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/protocols/ice-pack-neck-back/#maximum-time")
-        page.wait_for_url(f"http://127.0.0.1:{port}/protocols/ice-pack-for-back/#maximum-time")
+        page.goto(f"{url}protocols/ice-pack-neck-back/#maximum-time")
+        page.wait_for_url(f"{url}protocols/ice-pack-for-back/#maximum-time")
         assert page.locator("h1").inner_text().startswith("Ice pack for neck and back pain")
         assert page.locator("[id='maximum-time']").count() == 1
         page.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- the content diff for reviewers ------------------------------------------------------------
