@@ -16,11 +16,10 @@ def _no_horizontal_scroll(page: Any) -> bool:
     return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"))
 
 
-def test_condition_evidence_table_renders(page: Any, base_url: str) -> None:
+def test_condition_evidence_cards_render_on_a_phone(page: Any, base_url: str) -> None:
     page.goto(base_url + "conditions/muscle-soreness-after-exercise/")
-    table = page.locator("#summary-of-findings ~ div table").first
-    table.wait_for()
-    rows = table.locator("tbody tr")
+    cards = page.locator("#summary-of-findings ~ .cryokb-finding")
+    cards.first.wait_for()
     kb, _ = check_dir(ROOT / "data")
     expected = sum(
         1
@@ -28,8 +27,11 @@ def test_condition_evidence_table_renders(page: Any, base_url: str) -> None:
         for f in s["findings"]
         if f.get("condition") == "muscle-soreness-after-exercise"
     )
-    assert rows.count() == expected >= 5
-    assert "Low" in table.inner_text() and "Very low" in table.inner_text()
+    assert cards.count() == expected >= 5
+    text = " ".join(cards.all_inner_texts())
+    assert "Low" in text and "Very low" in text
+    first = cards.first.inner_text()
+    assert first.index("Certainty") > 0  # what it means comes first, the detail after
     assert _no_horizontal_scroll(page)
     assert all(r.startswith(base_url) for r in page.requests)
 
