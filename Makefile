@@ -67,7 +67,8 @@ golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(ARGS)
+	$(BIN)/python bench/run.py --json bench/results.json $(ARGS)
+	$(BIN)/python bench/report.py bench/results.json > bench/RESULTS.md
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache node_modules

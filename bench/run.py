@@ -1,7 +1,8 @@
-"""Benchmarks: build time and page weight of the real site, and how both scale with entities.
+"""Benchmarks on synthetic data of growing size: how the generator and the site scale.
 
-Run with `make bench`. Timings are medians of repeated builds; sizes are bytes on disk.
-Not a test: nothing here passes or fails.
+`make bench` runs N = 100, 1,000 and 10,000 studies; `make bench ARGS=--quick` runs N = 1,000 only.
+Each step runs in its own process, so its peak memory is its own; times are medians of `--runs`.
+Results go to bench/RESULTS.md with the machine's description. Not a test: nothing here fails.
 """
 
 from __future__ import annotations
@@ -9,68 +10,152 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
+import platform
 import statistics
+import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
-
-from generator.cli import build
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.synth import generate  # noqa: E402
+
+STEP = """
+import json, os, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+start = time.perf_counter()
+{body}
+print(json.dumps({{"s": time.perf_counter() - start,
+                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+CHECK = "from generator.check import check_dir\ncheck_dir(Path({data!r}))"
+RENDER = (
+    "from generator.load import load\nfrom generator.render import render\n"
+    "kb, _ = load(Path({data!r}))\nrender(kb)"
+)
+BUILD = (
+    "from generator.cli import build\n"
+    "assert build(Path({config!r}), Path({data!r}), Path({site!r})) == 0"
+)
+PLAIN = (
+    "from mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+    "build(load_config({config!r}, site_dir={site!r}))"
+)
 
 
-def _size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+def _step(body: str, **fields: str) -> dict[str, float]:
+    code = STEP.format(root=str(ROOT), body=body.format(**fields))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
-def measure(data: Path, runs: int) -> dict[str, float]:
-    """Median build time and the weight of the built site for one data folder."""
-    times = []
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        for _ in range(runs):
-            start = time.perf_counter()
-            assert build(ROOT / "mkdocs.yml", data, site, strict=False) == 0
-            times.append(time.perf_counter() - start)
-        pages = list(site.rglob("index.html"))
-        entity = site / "conditions" / "neck-pain" / "index.html"
+def _median(runs: int, body: str, **fields: str) -> dict[str, float]:
+    results = [_step(body, **fields) for _ in range(runs)]
+    return {"s": statistics.median(r["s"] for r in results), "mb": max(r["mb"] for r in results)}
+
+
+def plain_config(tmp: Path, data: Path) -> Path:
+    """The same pages as plain Markdown, built by plain Material with no hook: the baseline."""
+    from generator.load import load
+    from generator.render import render
+
+    docs = tmp / "plain-docs"
+    subprocess.run(["cp", "-r", str(ROOT / "content"), str(docs)], check=True)
+    kb, _ = load(data)
+    for path, page in render(kb).items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.content, encoding="utf-8")
+    text = (ROOT / "mkdocs.yml").read_text()
+    text = text.replace("docs_dir: content", f"docs_dir: {docs}")
+    text = text.replace("hooks:\n  - generator/mkdocs_hook.py\n", "")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    subprocess.run(["cp", "-r", str(ROOT / "includes"), str(tmp / "includes")], check=True)
+    config = tmp / "mkdocs.yml"
+    config.write_text(text)
+    return config
+
+
+def measure(studies: int, runs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        data = generate(tmp / "data", studies)
+        entities = sum(1 for _ in data.glob("*/*.yaml"))
+        check = _median(runs, CHECK, data=str(data))
+        render = _median(runs, RENDER, data=str(data))
+        site = tmp / "site"
+        build = _median(
+            runs, BUILD, config=str(ROOT / "mkdocs.yml"), data=str(data), site=str(site)
+        )
+        pages = [p for p in site.rglob("*.html")]
+        sizes = sorted(p.stat().st_size for p in pages)
+        entity_pages = sorted(p.stat().st_size for p in (site / "studies").glob("*/index.html"))
+        plain = _median(runs, PLAIN, config=str(plain_config(tmp, data)), site=str(tmp / "plain"))
+        index = site / "search" / "search_index.json"
         return {
+            "studies": studies,
+            "entities": entities,
             "pages": len(pages),
-            "build_s": round(statistics.median(times), 2),
-            "site_kb": round(_size(site) / 1024),
-            "entity_page_kb": round(entity.stat().st_size / 1024, 1),
-            "search_index_kb": round((site / "search" / "search_index.json").stat().st_size / 1024),
+            "check_s": round(check["s"], 2),
+            "render_s": round(render["s"], 2),
+            "build_s": round(build["s"], 2),
+            "plain_material_s": round(plain["s"], 2),
+            "ratio": round(build["s"] / plain["s"], 2),
+            "ms_per_entity_generator": round(1000 * (check["s"] + render["s"]) / entities, 2),
+            "ms_per_page": round(1000 * build["s"] / len(pages), 1),
+            "peak_mb": round(build["mb"]),
+            "site_mb": round(
+                sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20, 1
+            ),
+            "largest_page_kb": round(sizes[-1] / 1024, 1),
+            "median_study_page_kb": round(entity_pages[len(entity_pages) // 2] / 1024, 1),
+            "first_search_mb": round(index.stat().st_size / 2**20, 2),
         }
 
 
-def synthetic(target: Path, copies: int) -> Path:
-    """The real data plus `copies` extra condition pages."""
-    shutil.copytree(ROOT / "data", target)
-    source = (target / "conditions" / "back-pain.yaml").read_text()
-    for i in range(copies):
-        text = source.replace("id: back-pain", f"id: back-pain-{i}")
-        (target / "conditions" / f"back-pain-{i}.yaml").write_text(text)
-    return target
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {int(mem) // 2**20} GiB memory, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="N = 1,000 only (for a pull request)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--copies", type=int, default=500)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    results = {"real data": measure(ROOT / "data", args.runs)}
-    with tempfile.TemporaryDirectory() as tmp:
-        data = synthetic(Path(tmp) / "data", args.copies)
-        results[f"+{args.copies} conditions"] = measure(data, 1)
-    keys = list(next(iter(results.values())))
-    print(f"{'dataset':<20}" + "".join(f"{k:>18}" for k in keys))
-    for name, row in results.items():
-        print(f"{name:<20}" + "".join(f"{row[k]:>18}" for k in keys))
+    sizes = [1000] if args.quick else args.sizes
+    rows = [measure(n, args.runs if n < 10000 else 1) for n in sizes]
+    keys = list(rows[0])
+    print(" | ".join(keys))
+    for row in rows:
+        print(" | ".join(str(row[k]) for k in keys))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
