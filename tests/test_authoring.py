@@ -271,7 +271,7 @@ ONE_BIB_ERROR = ["bib-missing-title", "bib-doi-as-url", "bib-pmid-not-digits"]
 def test_each_mistake_the_checker_once_missed_gives_exactly_one_error(
     data: Path, case: str
 ) -> None:
-    from tests.test_check import CASES
+    from tests.check_corpus import CASES
 
     _, file, old, new, line, message = next(c for c in CASES if c[0] == case)
     _edit(data / file, old, new)
@@ -282,7 +282,7 @@ def test_each_mistake_the_checker_once_missed_gives_exactly_one_error(
 
 @pytest.mark.parametrize("case", ONE_BIB_ERROR)
 def test_each_bibtex_mistake_gives_exactly_one_error(data: Path, case: str) -> None:
-    from tests.test_check import BIB_CASES
+    from tests.check_corpus import BIB_CASES
 
     _, old, new, line, message = next(c for c in BIB_CASES if c[0] == case)
     _edit(data / "references.bib", old, new)
