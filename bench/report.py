@@ -70,7 +70,7 @@ def main(path: Path) -> str:
         "Made by `make bench` (bench/run.py, then bench/report.py) on synthetic data",
         "(bench/synth.py): N studies with one to three findings each, one condition per ten",
         "studies, one contraindication per hundred, beside the real data. Each step runs in its",
-        "own process; times are medians of the runs, and include starting Python.",
+        "own process; times are medians of 3 runs (1 run at N = 10,000), and include starting Python.",
         "",
         f"Machine: {data['machine']}.",
         "",
