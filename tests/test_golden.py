@@ -6,6 +6,7 @@ After an intended change to rendering, refresh them with `make golden` and revie
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -59,3 +60,9 @@ def test_an_overdue_page_says_so() -> None:
         notice in late["conditions/sore-neck.md"]
         and notice not in RENDERED["conditions/sore-neck.md"]
     )
+
+
+def test_no_template_comment_leaks_into_a_page() -> None:
+    """The templates' comments use `{## ##}`; one written the usual Jinja way would show."""
+    for path, text in RENDERED.items():
+        assert not re.search(r"\{#-|-#\}|\{##|##\}|\{# ", text), path
