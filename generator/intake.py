@@ -17,6 +17,7 @@ from typing import Any
 import bibtexparser
 
 from .bib import DOI, REQUIRED
+from .skeleton import ID
 
 _NAMES = "author title journal booktitle publisher institution year volume number pages doi pmid"
 FIELD_ORDER = (*_NAMES.split(), "url", "urldate", "note")
@@ -101,7 +102,7 @@ def add(bib_path: Path, text: str, key: str | None = None) -> str:
     """Add the record in `text` to `bib_path`; return its key. Raises IntakeError."""
     new_key, kind, fields = parse(text)
     new_key = key or new_key
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", new_key):
+    if not ID.match(new_key):
         raise IntakeError(f"key '{new_key}' must be kebab-case, as a study id is (use --key)")
     if fields.get("doi"):
         fields["doi"] = _bare_doi(fields["doi"])

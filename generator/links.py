@@ -24,7 +24,7 @@ class Index:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.numbers = {key: i for i, key in enumerate(kb.references, start=1)}
+        self.numbers = kb.numbers()
         self.protocols: dict[str, list[Entity]] = defaultdict(list)
         self.findings: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
         self.modalities: dict[str, list[tuple[Entity, str]]] = defaultdict(list)

@@ -38,9 +38,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
         files.append(File.generated(config, path, content=page.content))
-        if page.source:
-            uri = "data/" + Path(page.source).resolve().relative_to(root).as_posix()
-            _sources[path] = (uri, page.updated)
+        if page.source:  # the data file behind the page, as published: data/<folder>/<file>
+            _sources[path] = (page.source, page.updated)
     for uri in sorted({uri for uri, _ in _sources.values()}):  # the YAML, published as open data
         files.append(File.generated(config, uri, abs_src_path=str(root / uri[5:])))
     for path, text in {**publish.redirects(kb), "robots.txt": publish.robots(site.url)}.items():

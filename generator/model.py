@@ -71,6 +71,10 @@ class KnowledgeBase:
         if self.questionnaire is not None:
             yield self.questionnaire
 
+    def numbers(self) -> dict[str, int]:
+        """Each reference's citation number: its place in the bibliography, from 1."""
+        return {key: i for i, key in enumerate(self.references, start=1)}
+
     def of(self, kind: str) -> list[Entity]:
         return [self.entities[kind][i] for i in sorted(self.entities[kind])]
 

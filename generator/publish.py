@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .model import KINDS, KnowledgeBase
+from . import urls
+from .model import KnowledgeBase
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", ""}
 
@@ -67,12 +68,10 @@ def redirect_page(target: str) -> str:
 
 def redirects(kb: KnowledgeBase) -> dict[str, str]:
     """`<folder>/<old id>/index.html` -> redirect page, for every alias of every entity."""
-    out = {}
-    for entity in kb.pages():
-        folder = KINDS[entity.kind]
-        for alias in entity.get("aliases", []):
-            out[f"{folder}/{alias}/index.html"] = redirect_page(f"../{entity.id}/")
-    return out
+    return {
+        f"{old.strip('/')}/index.html": redirect_page(f"../{new.rstrip('/').rsplit('/', 1)[1]}/")
+        for old, new in urls.redirected(kb).items()
+    }
 
 
 def robots(site_url: str) -> str:

@@ -31,7 +31,7 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
     assert kb.questionnaire is not None
     q = kb.questionnaire.data
     table = levels(kb)
-    numbers = {key: i for i, key in enumerate(kb.references, start=1)}
+    numbers = kb.numbers()
     questions = []
     for item in q["questions"]:
         out = {k: item[k] for k in ("id", "raises", "enable_when") if k in item}

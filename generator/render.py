@@ -65,7 +65,8 @@ CEBM = {
 
 @dataclass(frozen=True)
 class Page:
-    """One generated file (Markdown, or JSON) and the data file it comes from."""
+    """One generated file (Markdown, or JSON) and the data file it comes from, as published
+    (`data/<folder>/<file>`)."""
 
     content: str
     source: str | None
@@ -258,7 +259,7 @@ def render(
             "section.md.j2", None, kind=kind, title=SECTIONS[kind], entities=entities
         )
         for e in entities:
-            page = r.page(f"{kind}.md.j2", e.file, e=e)
+            page = r.page(f"{kind}.md.j2", data_path(e), e=e)
             pages[f"{folder}/{e.id}.md"] = Page(page.content, page.source, e["reviewed"]["date"])
             if c := r.citation(e):
                 pages[f"cite/{folder}/{e.id}.bib"] = Page(cite.bibtex(c), None)
@@ -267,14 +268,14 @@ def render(
         "evidence.md.j2", None, entities=list(kb.of("study")), kinds=KINDS
     )
     pages["references/index.md"] = r.page(
-        "references.md.j2", kb.bib_file, entities=list(kb.pages())
+        "references.md.j2", "data/references.bib", entities=list(kb.pages())
     )
     for path, text in opendata.files(kb, version).items():
         pages[path] = Page(text, None)
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = r.page(
             "questionnaire.md.j2",
-            kb.questionnaire.file,
+            data_path(kb.questionnaire),
             q=kb.questionnaire,
             levels=levels(kb),
             data=questionnaire_export.page_data(kb),

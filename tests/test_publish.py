@@ -16,6 +16,7 @@ import yaml
 
 from generator.check import check_dir
 from generator.cli import main
+from generator.model import KINDS
 from tests.conftest import ROOT, _free_port, _Quiet, serve
 from tests.test_check import MINIMAL, _edit
 
@@ -67,14 +68,7 @@ def test_sitemap_lastmod_is_each_pages_review_date(published: Path) -> None:
     sitemap = (published / "sitemap.xml").read_text()
     entries = dict(re.findall(r"<loc>([^<]+)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap))
     for e in kb.pages():
-        folder = {"side-effect": "side-effects"}.get(e.kind) or {
-            "condition": "conditions",
-            "modality": "modalities",
-            "protocol": "protocols",
-            "contraindication": "contraindications",
-            "study": "studies",
-            "guideline": "guidelines",
-        }[e.kind]
+        folder = KINDS[e.kind]
         assert entries[f"{URL}{folder}/{e.id}/"] == e["reviewed"]["date"]
 
 
