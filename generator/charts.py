@@ -214,11 +214,13 @@ def condition_matrix(
 
 
 def site_matrix(
-    kb: KnowledgeBase, findings: Mapping[str, list[tuple[Entity, dict[str, Any]]]]
+    kb: KnowledgeBase,
+    findings: Mapping[str, list[tuple[Entity, dict[str, Any]]]],
+    conditions: list[Entity],
 ) -> Markup:
-    """Treatment by condition, over the whole site."""
+    """Treatment by condition, for these conditions."""
     rows = [(m.id, m["name"]) for m in kb.of("modality")]
-    columns = [(c.id, c["name"]) for c in kb.of("condition")]
+    columns = [(c.id, c["name"]) for c in conditions]
 
     def pick(row: str, condition: str) -> tuple[Any, str]:
         pairs = [(s, f) for s, f in findings[condition] if f.get("modality") == row]

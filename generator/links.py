@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from .model import CITE, KINDS, Entity, KnowledgeBase, walk
 
+HOMED = ("study", "guideline")  # kinds whose page describes their own reference
+
 
 def url_for(entity: Entity | str, anchor: str = "") -> str:
     """The one way to link to a page: a docs-absolute `.md` path that MkDocs validates."""
@@ -54,11 +56,29 @@ class Index:
                 self.cells[c["id"]].append((m, c))
             for se in m["side_effects"]:
                 self.modalities[se].append((m, ""))
+        self.home = homes(kb)
         for e in kb.pages():
             keys = {v for path, v in walk(e.data) if path and path[-1] == "ref"}
             keys |= {k for _, v in walk(e.data) if isinstance(v, str) for k in CITE.findall(v)}
             for key in sorted(keys):
                 self.citers[key].append(e)
+
+
+def homes(kb: KnowledgeBase) -> dict[str, str]:
+    """Where each reference is described: its study's or guideline's page, else References."""
+    out = {key: url_for("references", key) for key in kb.references}
+    out.update({e.id: url_for(e, "reference") for kind in HOMED for e in kb.of(kind)})
+    return out
+
+
+def served(url: str) -> str:
+    """A docs-absolute `.md` link as the path it is served at, without the leading slash."""
+    path, _, anchor = url.lstrip("/").partition("#")
+    if path.endswith("index.md"):
+        path = path.removesuffix("index.md")
+    elif path.endswith(".md"):
+        path = path.removesuffix(".md") + "/"
+    return path + (f"#{anchor}" if anchor else "")
 
 
 def href(url: str) -> str:

@@ -1,8 +1,5 @@
 """The one MkDocs hook: check data in on_config, before MkDocs cleans site_dir; add the pages."""
 
-from __future__ import annotations
-
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +10,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import check, history, problems, publish, render, sanitize
+from generator import check, history, problems, publish, render, sanitize, search
 
 _sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
 _state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    default = Path(str(config.config_file_path)).parent / "data"
-    root = Path(os.environ.get("CRYOKB_DATA") or default).resolve()
+    root = publish.data_root(Path(str(config.config_file_path)))
     kb, found = check.check_dir(root)
     if bad := problems.errors(found):
         raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
@@ -56,3 +52,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return sanitize.clean(html) if page.file.src_uri in _sources else html  # generated pages only
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    search.index(Path(config.site_dir))  # Pagefind reads the finished pages

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +33,11 @@ class Site:
         if not self.repo:
             return ""
         return f"{self.repo.rstrip('/')}/edit/{self.branch}/{source}"
+
+
+def data_root(config_file: Path) -> Path:
+    """The data folder: $CRYOKB_DATA when set, else `data/` beside mkdocs.yml."""
+    return Path(os.environ.get("CRYOKB_DATA") or config_file.parent / "data").resolve()
 
 
 def site(site_url: str | None, extra: Mapping[str, Any]) -> Site:

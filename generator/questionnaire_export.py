@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .links import homes, served
 from .model import CITE, KINDS, KnowledgeBase, plain_text
 from .questionnaire import levels
 
 
-def segments(text: str, numbers: dict[str, int]) -> list[dict[str, Any]]:
+def segments(text: str, numbers: dict[str, int], home: dict[str, str]) -> list[dict[str, Any]]:
     """Text with its [@key] citations kept as numbered links (relative to /questionnaire/)."""
     out: list[dict[str, Any]] = []
     last = 0
@@ -16,7 +17,7 @@ def segments(text: str, numbers: dict[str, int]) -> list[dict[str, Any]]:
         if before := " ".join(text[last : m.start()].split()):
             out.append({"text": before + " "})
         key = m.group(1)
-        out.append({"cite": numbers[key], "url": f"../references/#{key}"})
+        out.append({"cite": numbers[key], "url": "../" + served(home[key])})
         last = m.end()
     if rest := " ".join(text[last:].split()):
         out.append({"text": (" " if out else "") + rest})
@@ -31,7 +32,7 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
     assert kb.questionnaire is not None
     q = kb.questionnaire.data
     table = levels(kb)
-    numbers = kb.numbers()
+    numbers, home = kb.numbers(), homes(kb)
     questions = []
     for item in q["questions"]:
         out = {k: item[k] for k in ("id", "raises", "enable_when") if k in item}
@@ -60,7 +61,7 @@ def page_data(kb: KnowledgeBase) -> dict[str, Any]:
             c.id: {
                 "name": plain_text(c["name"]),
                 "url": f"../{KINDS['contraindication']}/{c.id}/",
-                "why": segments(c["why"], numbers),
+                "why": segments(c["why"], numbers, home),
             }
             for c in kb.of("contraindication")
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,54 +13,30 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, charts, cite, opendata, questionnaire_export, structured_data, trace
+from . import (
+    bib,
+    charts,
+    cite,
+    opendata,
+    questionnaire_export,
+    structured_data,
+    trace,
+)
+from . import (
+    pager as pager_,
+)
 from .figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
 from .history import Change
+from .labels import CEBM, LEVEL, SECTIONS, STANCE
 from .links import Index, data_path, href, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
 from .publish import Site
 from .questionnaire import levels
 
-SECTIONS = {
-    "condition": "Conditions",
-    "modality": "Treatments",
-    "protocol": "Protocols",
-    "contraindication": "Reasons not to use cold",
-    "side-effect": "Side effects",
-    "study": "Studies",
-    "guideline": "Guidelines",
-}
-# Contraindication level for one treatment: (label, what it means for a patient)
-LEVEL = {
-    "do-not-use": (
-        "Do not use",
-        "Do not use it unless a doctor who knows your health says you can.",
-    ),
-    "ask-first": (
-        "Ask a clinician first",
-        "Talk to a doctor or physiotherapist before you try it.",
-    ),
-    "take-care": ("Take care", "Use it only with extra care, and stop if anything feels wrong."),
-    "no-known-reason": (
-        "No known reason",
-        "The sources below give no reason to avoid it for this.",
-    ),
-}
-STANCE = {
-    "for": "recommended",
-    "consider": "may be considered",
-    "against": "recommended against",
-    "no-recommendation": "no recommendation",
-}
 REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
-_CITED = re.compile(r"\]\(/references/index\.md#([A-Za-z0-9_:-]+)\)")
-CEBM = {
-    1: "Systematic review of randomised trials",
-    2: "Randomised trial",
-    3: "Non-randomised controlled study",
-    4: "Case series or before-and-after study",
-    5: "Reasoning from how the body works (mechanism) or expert review",
-}
+USES_MARK = (
+    "\n@@cryokb-uses@@\n"  # replaced, once every page is rendered, by where a source is used
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +61,7 @@ class _Renderer:
         self.kb = kb
         self.site, self.version, self.today = site, version, today
         self.current: Entity | None = None  # the page being rendered, for traced figures
+        self.cited: dict[str, None] = {}  # the sources cited on it so far, in order
         self.traced: dict[str, list[tuple[str, Entity]]] = defaultdict(list)
         self.index = Index(kb)
         self.env = Environment(
@@ -128,10 +105,11 @@ class _Renderer:
             best=charts.best,
             chart=lambda current="": charts.chart(kb, current),
             condition_matrix=lambda c: charts.condition_matrix(kb, self.index.findings, c),
-            site_matrix=lambda: charts.site_matrix(kb, self.index.findings),
+            site_matrix=lambda cs: charts.site_matrix(kb, self.index.findings, cs),
             DOMAIN=charts.DOMAIN,
             traced_by=lambda key: self.traced.get(key, []),
             cite_one=lambda key: self.cite([{"ref": key}], numeric=True),
+            cite_key=lambda key: self.cite([{"ref": key}]),
             SECTIONS=SECTIONS,
             KINDS=KINDS,
             vancouver=bib.vancouver,
@@ -208,21 +186,24 @@ class _Renderer:
         marks = []
         for s in sources:
             n = self.index.numbers.get(s["ref"], "?")
-            marks.append(f"[[{n}]]({url_for('references', s['ref'])}){cls}")
+            self.cited[s["ref"]] = None
+            home = self.index.home.get(s["ref"]) or url_for("references", s["ref"])
+            marks.append(f"[[{n}]]({home}){cls}")
         return Markup("".join(marks))
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
         """Render a page; its reference list holds every source cited anywhere on it."""
-        self.current = context.get("e")
+        self.current, self.cited = context.get("e"), {}
         text = self.env.get_template(template).render(**context)
         if REFS_MARK in text:
             entity = context.get("e")
             details: dict[str, list[str]] = defaultdict(list)
             for s in entity.get("sources", []) if entity else []:
+                self.cited.setdefault(s["ref"], None)  # the sources the page was written from
                 if "detail" in s:
                     details[s["ref"]].append(s["detail"])
             lines = []
-            for key in dict.fromkeys(_CITED.findall(text)):
+            for key in list(self.cited):
                 ref = self.kb.references[key]
                 more = "".join(f" ({self.md(d)})" for d in details[key])
                 links = "".join(
@@ -255,21 +236,32 @@ def render(
     pages: dict[str, Page] = {}
     for kind, folder in KINDS.items():
         entities = kb.of(kind)
-        pages[f"{folder}/index.md"] = r.page(
-            "section.md.j2", None, kind=kind, title=SECTIONS[kind], entities=entities
-        )
+        if kind == "study":  # newest first, grouped by year
+            year = {e.id: str(kb.references[e.id].get("year") or "") for e in entities}
+            entities.sort(key=lambda e: (year[e.id], e.id), reverse=True)
+        for pager, part in pager_.split(f"{folder}/index.md", entities, pager_.SIZE.get(kind, 100)):
+            pages[pager.path(pager.number)] = r.page(
+                "section.md.j2", None, kind=kind, title=SECTIONS[kind], entities=part, pager=pager
+            )
         for e in entities:
-            page = r.page(f"{kind}.md.j2", data_path(e), e=e)
+            rows = r.index.findings[e.id] if kind == "modality" else []
+            parts = pager_.split(f"{folder}/{e.id}.md", rows, pager_.SIZE["finding"])
+            page = r.page(f"{kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
             pages[f"{folder}/{e.id}.md"] = Page(page.content, page.source, e["reviewed"]["date"])
+            for more, more_rows in parts[1:]:  # a treatment's further results
+                pages[more.path(more.number)] = r.page(
+                    "findings.md.j2", None, e=e, rows=more_rows, pager=more
+                )
             if c := r.citation(e):
                 pages[f"cite/{folder}/{e.id}.bib"] = Page(cite.bibtex(c), None)
                 pages[f"cite/{folder}/{e.id}.ris"] = Page(cite.ris(c), None)
-    pages["evidence/index.md"] = r.page(
-        "evidence.md.j2", None, entities=list(kb.of("study")), kinds=KINDS
-    )
-    pages["references/index.md"] = r.page(
-        "references.md.j2", "data/references.bib", entities=list(kb.pages())
-    )
+    studies = kb.of("study")
+    for pager, columns in pager_.split(
+        "evidence/index.md", kb.of("condition"), pager_.SIZE["column"]
+    ):
+        pages[pager.path(pager.number)] = r.page(
+            "evidence.md.j2", None, conditions=columns, pager=pager, entities=studies
+        )
     for path, text in opendata.files(kb, version).items():
         pages[path] = Page(text, None)
     if kb.questionnaire is not None:
@@ -283,4 +275,15 @@ def render(
         resource = questionnaire_export.fhir(kb, base_url)
         fhir = json.dumps(resource, indent=2, ensure_ascii=False)
         pages["questionnaire/questionnaire.fhir.json"] = Page(fhir + "\n", None)
+    # Last, once every page has traced its figures: each source's uses, where it is described.
+    pages["references/index.md"] = r.page(
+        "references.md.j2",
+        "data/references.bib",
+        keys=[k for k, url in r.index.home.items() if url.startswith("/references/")],
+        entities=list(kb.pages()),
+    )
+    for e in (*kb.of("study"), *kb.of("guideline")):
+        path = f"{KINDS[e.kind]}/{e.id}.md"
+        uses = r.env.get_template("_uses.md.j2").render(key=e.id, heading=True)
+        pages[path] = replace(pages[path], content=pages[path].content.replace(USES_MARK, uses))
     return pages

@@ -17,6 +17,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "hidden"},
     "a": {"href"},
     "div": {"data-questionnaire"},
+    "nav": {"aria-label"},
     "td": {"align"},
     "th": {"align", "scope"},
     "ol": {"start"},

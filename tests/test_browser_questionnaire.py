@@ -218,7 +218,8 @@ def test_one_yes_flags_its_contraindication(page: Any, base_url: str, question: 
     reasons = page.locator(".cq-reasons li")
     assert reasons.count() == len(item["raises"])
     for li in reasons.all():
-        assert li.locator("a[href^='../references/#']").count() >= 1
+        cites = li.locator("a[href^='../references/#'], a[href$='/#reference']")
+        assert cites.count() >= 1
         assert "explains this )" not in li.inner_text()
 
 

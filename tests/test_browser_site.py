@@ -83,3 +83,48 @@ def test_protocols_print_without_site_chrome(page: Any, base_url: str) -> None:
     for anchor in ("parameters", "steps", "precautions", "when-to-stop", "contraindications"):
         assert page.locator(f"#{anchor}").is_visible()
     assert "up to 20 minutes" in page.locator("#parameters ~ div table").first.inner_text()
+
+
+def _search(page: Any, base_url: str, query: str) -> list[str]:
+    """The result links for `query`, typed into the search page's box."""
+    page.goto(base_url + "search/")
+    box = page.get_by_role("searchbox").or_(page.get_by_role("textbox")).first
+    box.fill(query)
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    return list(
+        page.locator(".pagefind-ui__result-link").evaluate_all(
+            "els => els.map(e => new URL(e.href).pathname)"
+        )
+    )
+
+
+def test_search_finds_a_study_by_title_author_doi_and_condition(page: Any, base_url: str) -> None:
+    kb, _ = check_dir(ROOT / "data")
+    study = kb.get("study", "bleakley2012cwi")
+    ref = kb.references[study.id]
+    url = f"/studies/{study.id}/"
+    assert url in _search(page, base_url, "cold-water immersion preventing muscle soreness")
+    assert url in _search(page, base_url, ref.get("author").split(",")[0])  # first author
+    assert _search(page, base_url, ref.get("doi"))[0] == url
+    condition = kb.get("condition", "neck-pain")
+    assert _search(page, base_url, condition["name"])[0] == "/conditions/neck-pain/"
+    assert all(r.startswith(base_url) for r in page.requests)  # no third party
+
+
+def test_search_by_keyboard_with_an_address_query_passes_axe(page: Any, base_url: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_gates import WCAG
+
+    page.goto(base_url + "search/?q=ice%20pack")  # a shareable search link
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert [x["id"] for x in results.response["violations"]] == []
+    page.keyboard.press("Tab")
+    for _ in range(40):  # Tab from the top of the page reaches the box, then the results
+        if page.evaluate("document.activeElement.classList.contains('pagefind-ui__result-link')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: "/search/" not in u)

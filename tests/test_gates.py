@@ -167,7 +167,8 @@ def test_dark_palette_is_accessible_too(browser: Any, base_url: str) -> None:
         "modalities/",
         "modalities/ice-pack/",
         "evidence/",
-    ]:  # charts and the matrix in dark mode too
+        "search/?q=ice",
+    ]:  # charts, the matrix and search results in dark mode too
         page.goto(base_url + url, wait_until="networkidle")
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})

@@ -100,7 +100,7 @@ def test_open_graph_tags_and_a_useful_404(published: Path) -> None:
     assert '<meta property="og:title" content="Ice pack for neck and back pain">' in html
     assert f'<meta property="og:url" content="{URL}protocols/ice-pack-neck-back/">' in html
     page = (published / "404.html").read_text()
-    assert "Page not found" in page and 'class="md-search' in page
+    assert "Page not found" in page and 'action="/cryokb/search/"' in page and 'name="q"' in page
     for section in ("conditions", "modalities", "protocols", "studies", "questionnaire"):
         assert f'href="/cryokb/{section}/"' in page
 

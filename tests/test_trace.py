@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 KB, _ = check_dir(ROOT / "data")
 PAGES = render(KB)
 KINDS = ("protocols", "modalities", "conditions", "studies")
-MARKER = re.compile(r"^\[\[\d+\]\]\(/references/index\.md#[\w:-]+\)\{\.cryokb-cite[^}]*\}")
+HOME = r"/(?:references/index\.md#[\w:-]+|(?:studies|guidelines)/[\w-]+\.md#reference)"
+MARKER = re.compile(rf"^\[\[\d+\]\]\({HOME}\)\{{\.cryokb-cite[^}}]*\}}")
 
 
 def _body(markdown: str) -> str:
@@ -27,6 +28,7 @@ def _body(markdown: str) -> str:
     text = markdown.split("\n---\n", 1)[1]
     text = text.split('<div class="cryokb-noprint" markdown>\n\n## Cite this page')[0]
     text = text.split("## References {#references}")[0]
+    text = text.split("## Where this site uses it {#uses}")[0]  # lists the figures it traced
     text = re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
     text = re.sub(r'<div class="cryokb-print-only".*?</div>', "", text, flags=re.S)
     text = re.sub(r'<div class="cryokb-matrix">.*?</div>', "", text, flags=re.S)

@@ -1,0 +1,74 @@
+"""The site at scale: built from 2,000 synthetic studies (bench/synth.py), no page grows with N.
+
+Structure, not timing (bench/ measures speed): every page stays under 100 KB of HTML, long lists
+are split into pages that link to each other, the search index is split into small chunks
+instead of one file, and only the questionnaire page loads the questionnaire's scripts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from bench.synth import generate
+from generator.cli import build
+from tests.htmlscan import page_url, resolve, scan
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDIES = 2000
+LIMIT = 100 * 1024
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    tmp = tmp_path_factory.mktemp("scale")
+    data = generate(tmp / "data", STUDIES)
+    out = tmp / "site"
+    assert build(ROOT / "mkdocs.yml", data, out, site_url="http://127.0.0.1:8000/") == 0
+    return out
+
+
+def test_no_page_is_over_100_kb(big: Path) -> None:
+    pages = list(big.rglob("*.html"))
+    assert len(pages) > STUDIES
+    sizes = {page_url(big, p): p.stat().st_size for p in pages}
+    assert {url: size for url, size in sizes.items() if size > LIMIT} == {}
+
+
+def test_long_lists_are_split_into_linked_pages(big: Path) -> None:
+    studies = sorted((big / "studies" / "page").glob("*/index.html"))
+    assert len(studies) >= STUDIES // 80  # 80 studies a page
+    listed = set()
+    first = big / "studies" / "index.html"
+    for html in [first, *studies]:
+        page = scan(html)
+        listed |= {h for h in page.links if re.fullmatch(r"(\.\./)*synthetic\d{5}/", h)}
+        for href in page.links:  # the pager's links resolve
+            if "page/" in href:
+                hit = resolve(big, page_url(big, html), href)
+                assert hit is not None and hit[0].exists(), href
+    assert len(listed) == STUDIES  # every synthetic study is on one of the pages
+    # a treatment's results and the evidence matrix are paged too
+    assert list((big / "modalities" / "ice-pack" / "page").glob("*/index.html"))
+    assert list((big / "evidence" / "page").glob("*/index.html"))
+
+
+def test_the_search_index_is_split_into_small_chunks(big: Path) -> None:
+    assert not (big / "search" / "search_index.json").exists()  # no single whole-site index
+    chunks = list((big / "pagefind" / "index").glob("*.pf_index"))
+    assert len(chunks) > 10
+    assert max(c.stat().st_size for c in chunks) < 200 * 1024
+    assert (big / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_only_the_questionnaire_page_loads_its_scripts(big: Path) -> None:
+    loading = {
+        page_url(big, p)
+        for p in big.rglob("*.html")
+        if any("questionnaire" in r and r.endswith(".js") for r in scan(p).resources)
+    }
+    assert loading == {"/questionnaire/"}
