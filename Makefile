@@ -8,6 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 NODE_STAMP := node_modules/.installed
 LFORMS := 40.1.3
 LFORMS_STAMP := node_modules/.lforms/.installed-$(LFORMS)
+BENCH_STAMP := bench/node_modules/.installed
 
 .PHONY: serve test check site release lint golden bench system-deps clean
 
@@ -66,9 +67,14 @@ lint: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
-bench: $(STAMP)
+# Lighthouse, pinned by bench/package-lock.json; only the benchmark needs it.
+$(BENCH_STAMP): bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/run.py --json bench/results.json $(ARGS)
 	$(BIN)/python bench/report.py bench/results.json > bench/RESULTS.md
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache node_modules
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache node_modules bench/node_modules

@@ -20,6 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import browser  # noqa: E402
 from bench.synth import generate  # noqa: E402
 
 STEP = """
@@ -96,7 +97,7 @@ def measure(studies: int, runs: int) -> dict[str, Any]:
         sizes = sorted(p.stat().st_size for p in pages)
         entity_pages = sorted(p.stat().st_size for p in (site / "studies").glob("*/index.html"))
         plain = _median(runs, PLAIN, config=str(plain_config(tmp, data)), site=str(tmp / "plain"))
-        index = site / "search" / "search_index.json"
+        scripted = [p for p in pages if "assets/cryokb/questionnaire" in p.read_text("utf-8")]
         return {
             "studies": studies,
             "entities": entities,
@@ -114,8 +115,22 @@ def measure(studies: int, runs: int) -> dict[str, Any]:
             ),
             "largest_page_kb": round(sizes[-1] / 1024, 1),
             "median_study_page_kb": round(entity_pages[len(entity_pages) // 2] / 1024, 1),
-            "first_search_mb": round(index.stat().st_size / 2**20, 2),
+            "first_search_mb": round(browser.first_search(site, f"trial number {studies // 2}"), 2),
+            "questionnaire_js_kb_gz": round(browser.our_script_kb(site), 1),
+            "pages_with_questionnaire_js": len(scripted),
         }
+
+
+def lighthouse() -> dict[str, dict[str, int]]:
+    """Lighthouse scores of the real site (not synthetic data), served with gzip."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        site = Path(tmp_name) / "site"
+        code = STEP.format(
+            root=str(ROOT),
+            body=BUILD.format(config=str(ROOT / "mkdocs.yml"), data=str(ROOT / "data"), site=site),
+        )
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        return browser.lighthouse(site)
 
 
 def machine() -> str:
@@ -150,12 +165,14 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [1000] if args.quick else args.sizes
     rows = [measure(n, args.runs if n < 10000 else 1) for n in sizes]
+    scores = lighthouse()
     keys = list(rows[0])
     print(" | ".join(keys))
     for row in rows:
         print(" | ".join(str(row[k]) for k in keys))
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n")
+        result = {"machine": machine(), "rows": rows, "lighthouse": scores}
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,20 @@ class Reference:
         return m.group(1).strip() if m else ""
 
 
+LATEX = re.compile(r"[\\{}$~%&_^`]|--|''|!`|\?`")  # what pylatexenc would change in a value
+
+
+class _Latex(LatexDecodingMiddleware):
+    """LaTeX decoding only for values with LaTeX in them: most values are plain text, and
+    pylatexenc costs about 0.3 ms a value (a third of the check at 10,000 studies)."""
+
+    def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
+        if not LATEX.search(python_string):
+            return python_string, ""
+        result: tuple[str, str] = super()._transform_python_value_string(python_string)
+        return result
+
+
 def load(path: Path, name: str) -> tuple[dict[str, Reference], list[Problem]]:
     """Parse the BibTeX file; return records by key and every problem found."""
     try:
@@ -62,7 +76,7 @@ def load(path: Path, name: str) -> tuple[dict[str, Reference], list[Problem]]:
         return {}, [Problem(name, 1, 1, "file is not valid UTF-8 text")]
     # bibtexparser re-exports parse_string without __all__, which mypy --strict flags.
     parse = bibtexparser.parse_string  # type: ignore[attr-defined]
-    library = parse(text, append_middleware=[LatexDecodingMiddleware()])
+    library = parse(text, append_middleware=[_Latex()])
     problems: list[Problem] = []
     for block in library.failed_blocks:
         reason = getattr(getattr(block, "error", None), "abort_reason", "") or str(

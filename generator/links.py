@@ -63,6 +63,16 @@ class Index:
             for key in sorted(keys):
                 self.citers[key].append(e)
 
+    def about(self, study: Entity) -> list[Entity]:
+        """The conditions, then the treatments, that a study concerns, each sorted by id."""
+        ids = sorted(self.concerned[study.id])
+        return [
+            self.kb.get(k, i)
+            for k in ("condition", "modality")
+            for i in ids
+            if i in self.kb.entities[k]
+        ]
+
 
 def homes(kb: KnowledgeBase) -> dict[str, str]:
     """Where each reference is described: its study's or guideline's page, else References."""

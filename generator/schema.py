@@ -33,9 +33,26 @@ def validator(kind: str) -> jsonschema.protocols.Validator:
     registry: Registry[Any] = Registry().with_resource(
         "common.schema.json", Resource.from_contents(schema_of("common"))
     )
-    schema = schema_of(kind)
+    schema = _inline(schema_of(kind), kind)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
+
+
+def _inline(node: Any, kind: str, depth: int = 0) -> Any:
+    """The schema with each `$ref` replaced by its target: the same rules, but validating
+    does not look references up (a third of the check's time at 10,000 studies)."""
+    if isinstance(node, list):
+        return [_inline(v, kind, depth) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and "#/$defs/" in ref and depth < 20:
+        doc, _, pointer = ref.partition("#/$defs/")
+        owner = doc.removesuffix(".schema.json") or kind
+        target = _inline(schema_of(owner)["$defs"][pointer], owner, depth + 1)
+        rest = {k: _inline(v, kind, depth) for k, v in node.items() if k != "$ref"}
+        return {**rest, "allOf": [target]} if rest else target
+    return {k: _inline(v, kind, depth) for k, v in node.items()}
 
 
 def dotted(path: Path_) -> str:

@@ -14,8 +14,13 @@ _LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#|/|\.\.?/|[A-Za-z0-9_-]+(/|\.md|#|$))", re.I)
 
 
+_PLAIN = re.compile(r"[ -%'-~\n]*\Z")  # printable ASCII with no '&': nothing to undo
+
+
 def _normalise(text: str) -> str:
     """Undo the tricks that hide a scheme: entities, escapes, control and spacing characters."""
+    if _PLAIN.match(text):
+        return text
     text = html.unescape(html.unescape(text))
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == "\n")

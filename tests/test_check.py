@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -152,3 +153,21 @@ def test_schemas_are_valid_and_published_to_editors() -> None:
         for f in files:  # the modeline lets any YAML language server find the schema
             first = f.read_text().splitlines()[0]
             assert first.endswith(f"generator/schemas/{kind}.schema.json"), f
+
+
+def test_bibtex_values_skip_latex_decoding_only_when_it_would_change_nothing() -> None:
+    """bib.py decodes LaTeX only in values that have some; the rest must decode to themselves."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    from generator.bib import LATEX, load
+
+    decode = LatexNodes2Text().latex_to_text
+    text = (ROOT / "data" / "references.bib").read_text(encoding="utf-8")
+    values = re.findall(r"=\s*\{(.*)\},?\s*$", text, flags=re.M)
+    crafted = ['M{\\"u}ller', "pages 1--5", "``quoted''", "a~b", "{ACP}", "50\\%", "Plain title"]
+    assert len(values) > 150
+    for value in values + crafted:
+        if not LATEX.search(value):
+            assert decode(value) == value, value
+    refs, _ = load(ROOT / "data" / "references.bib", "references.bib")
+    assert all("{" not in r.get("title") and "\\" not in r.get("title") for r in refs.values())
