@@ -21,6 +21,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     kb, found = check.check_dir(root)
     if bad := problems.errors(found):
         raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
+    kb.forget_positions()  # checked: only problems need to know where values sit
     _state.update(root=root, kb=kb, version=history.version(root))
     _state["site"] = publish.site(config.site_url, config.extra)
     config.extra["data_version"] = _state["version"]  # the footer shows it on every page
@@ -30,7 +31,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    root, kb, site = _state["root"], _state["kb"], _state["site"]
+    root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
         files.append(File.generated(config, path, content=page.content))

@@ -341,6 +341,8 @@ def test_keyboard_only_from_home_by_instant_navigation_to_print(page: Any, base_
     page.evaluate("window.__sameDocument = true")
     _tab_to(page, "Answer the questionnaire")
     page.locator("#cryokb-questionnaire form").wait_for()
+    page.wait_for_function("location.pathname.endsWith('/questionnaire/')")
+    page.wait_for_timeout(300)  # the theme finishes its page swap before a person starts typing
     assert page.evaluate("window.__sameDocument === true")  # instant navigation, no reload
     _keyboard_answer(page, dict.fromkeys(IDS, "no"))
     _tab_to(page, "See the results")

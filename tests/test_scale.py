@@ -2,19 +2,24 @@
 
 Structure, not timing (bench/ measures speed): every page stays under 100 KB of HTML, long lists
 are split into pages that link to each other, the search index is split into small chunks
-instead of one file, and only the questionnaire page loads the questionnaire's scripts.
+instead of one file (and into shards that the search page merges), and only the questionnaire
+page loads the questionnaire's scripts.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench.synth import generate
 from generator.cli import build
+from generator.search import SHARD
+from tests.conftest import serve
 from tests.htmlscan import page_url, resolve, scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +77,25 @@ def test_only_the_questionnaire_page_loads_its_scripts(big: Path) -> None:
         if any("questionnaire" in r and r.endswith(".js") for r in scan(p).resources)
     }
     assert loading == {"/questionnaire/"}
+
+
+@pytest.mark.browser
+def test_search_finds_studies_in_every_shard(big: Path, browser: Any, port: int) -> None:
+    """Pagefind indexes at most SHARD pages a process; the search page merges the shards."""
+    shards = json.loads((big / "pagefind" / "shards.json").read_text())
+    assert shards and all((big / s / "pagefind-entry.json").is_file() for s in shards)
+    indexed = {
+        json.loads((big / s / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for s in ["pagefind", *shards]
+    }
+    assert max(indexed) <= SHARD
+    with serve(big, port + 1) as base:
+        page = browser.new_page()
+        for n in (0, STUDIES - 1):  # the first and the last study: different shards
+            page.goto(f"{base}search/?q=10.5555/bench.{n}")
+            links = page.locator(".pagefind-ui__result-link")
+            links.first.wait_for(timeout=20000)
+            assert f"/studies/synthetic{n:05d}/" in links.evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+        page.close()

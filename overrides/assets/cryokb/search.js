@@ -1,17 +1,27 @@
 /*
- * The search page: Pagefind's interface over the index in /pagefind/, all on this site.
- * A query in the address (?q=...) is searched at once, so a search link can be shared.
+ * The search page: Pagefind's interface over the index in /pagefind/ and its shards, all on
+ * this site. A query in the address (?q=...) is searched at once, so a search can be linked.
  */
 (function () {
   "use strict";
 
-  function start() {
+  async function start() {
     const root = document.getElementById("cryokb-search");
     if (!root || root.dataset.ready || !window.PagefindUI) return;
     root.dataset.ready = "true";
+    const bundle = new URL(root.dataset.bundle, window.location.href);
+    const site = new URL("../", bundle).pathname; // the site's root, also under a sub-path
+    let shards = [];
+    try {
+      shards = await (await fetch(new URL("shards.json", bundle))).json();
+    } catch (error) {
+      shards = []; // one index only
+    }
     const ui = new window.PagefindUI({
       element: root,
-      bundlePath: root.dataset.bundle,
+      bundlePath: bundle.pathname,
+      baseUrl: site,
+      mergeIndex: shards.map((s) => ({ bundlePath: site + s + "/", baseUrl: site })),
       showImages: false,
       resetStyles: false,
       translations: { placeholder: "Search this site" },
