@@ -131,7 +131,9 @@ def lighthouse() -> dict[str, dict[str, int]]:
         site = Path(tmp_name) / "site"
         code = STEP.format(
             root=str(ROOT),
-            body=BUILD.format(config=str(ROOT / "mkdocs.yml"), data=str(ROOT / "data"), site=site),
+            body=BUILD.format(
+                config=str(ROOT / "mkdocs.yml"), data=str(ROOT / "data"), site=str(site)
+            ),
         )
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
         return browser.lighthouse(site)
@@ -168,8 +170,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     sizes = [1000] if args.quick else args.sizes
-    rows = [measure(n, args.runs if n < 10000 else 1) for n in sizes]
-    scores = lighthouse()
+    scores = lighthouse()  # first: quick, and a failure here should not waste the long runs
+    print(json.dumps(scores), flush=True)
+    rows = []
+    for n in sizes:
+        rows.append(measure(n, args.runs if n < 10000 else 1))
+        print(json.dumps(rows[-1]), flush=True)
     keys = list(rows[0])
     print(" | ".join(keys))
     for row in rows:
