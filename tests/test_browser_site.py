@@ -128,3 +128,15 @@ def test_search_by_keyboard_with_an_address_query_passes_axe(page: Any, base_url
     assert page.evaluate("document.activeElement.getAttribute('href')")
     page.keyboard.press("Enter")
     page.wait_for_url(lambda u: "/search/" not in u)
+
+
+def test_an_old_reference_link_finds_the_study_page(page: Any, base_url: str) -> None:
+    """Study references moved from /references/ to their study pages; old links follow them."""
+    page.goto(base_url + "references/#bleakley2012cwi")
+    page.wait_for_url(base_url + "studies/bleakley2012cwi/#reference")
+    page.goto(base_url + "references/#qaseem2017acp")
+    page.wait_for_url(base_url + "guidelines/qaseem2017acp/#reference")
+    page.goto(base_url + "references/#seed-article")  # still on References: it stays
+    page.wait_for_timeout(500)
+    assert page.url == base_url + "references/#seed-article"
+    assert all(r.startswith(base_url) for r in page.requests)

@@ -224,7 +224,8 @@ AUDIT = """() => {
   const article = document.querySelector('article');
   if (!article) return ['no article: ' + document.title];
   // the page's own scripts, which the theme template (not the data) puts after the content
-  const OURS = ['/assets/cryokb/questionnaire-logic.js', '/assets/cryokb/questionnaire.js'];
+  const OURS = ['/assets/cryokb/questionnaire-logic.js', '/assets/cryokb/questionnaire.js',
+    '/assets/cryokb/references.js'];
   const ours = (el) => el.tagName === 'SCRIPT' && el.parentElement === article
       && OURS.includes(new URL(el.src || 'x:', location.href).pathname);
   const bad = [];
