@@ -7,7 +7,6 @@ reaches the network.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
 import http.server
 import io
@@ -15,10 +14,7 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,21 +51,11 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@contextlib.contextmanager
-def served(site: Path) -> Iterator[str]:
-    """`site` on a free local port, with gzip; yields its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(_Gzip, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(site: Path) -> contextlib.AbstractContextManager[str]:
+    """`site` on a free local port, with gzip (the tests' server, with this handler)."""
+    from tests.conftest import _free_port, serve
+
+    return serve(site, _free_port(), _Gzip)
 
 
 def first_search(site: Path, query: str) -> float:

@@ -13,30 +13,19 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import (
-    bib,
-    charts,
-    cite,
-    opendata,
-    questionnaire_export,
-    structured_data,
-    trace,
-)
-from . import (
-    pager as pager_,
-)
+from . import bib, charts, cite, opendata, questionnaire_export, structured_data, trace
 from .figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
 from .history import Change
 from .labels import CEBM, LEVEL, SECTIONS, STANCE
-from .links import Index, data_path, href, url_for
+from .links import HOMED, Index, data_path, href, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
+from .pager import SIZE, split
 from .publish import Site
 from .questionnaire import levels
 
 REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
-USES_MARK = (
-    "\n@@cryokb-uses@@\n"  # replaced, once every page is rendered, by where a source is used
-)
+# replaced, once every page is rendered, by where a study or guideline is used on the site
+USES_MARK = "\n@@cryokb-uses@@\n"
 
 
 @dataclass(frozen=True)
@@ -187,8 +176,7 @@ class _Renderer:
         for s in sources:
             n = self.index.numbers.get(s["ref"], "?")
             self.cited[s["ref"]] = None
-            home = self.index.home.get(s["ref"]) or url_for("references", s["ref"])
-            marks.append(f"[[{n}]]({home}){cls}")
+            marks.append(f"[[{n}]]({self.index.home[s['ref']]}){cls}")
         return Markup("".join(marks))
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
@@ -239,13 +227,13 @@ def render(
         if kind == "study":  # newest first, grouped by year
             year = {e.id: str(kb.references[e.id].get("year") or "") for e in entities}
             entities.sort(key=lambda e: (year[e.id], e.id), reverse=True)
-        for pager, part in pager_.split(f"{folder}/index.md", entities, pager_.SIZE.get(kind, 100)):
+        for pager, part in split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"])):
             pages[pager.path(pager.number)] = r.page(
                 "section.md.j2", None, kind=kind, title=SECTIONS[kind], entities=part, pager=pager
             )
         for e in entities:
             rows = r.index.findings[e.id] if kind == "modality" else []
-            parts = pager_.split(f"{folder}/{e.id}.md", rows, pager_.SIZE["finding"])
+            parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
             page = r.page(f"{kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
             pages[f"{folder}/{e.id}.md"] = Page(page.content, page.source, e["reviewed"]["date"])
             for more, more_rows in parts[1:]:  # a treatment's further results
@@ -256,9 +244,7 @@ def render(
                 pages[f"cite/{folder}/{e.id}.bib"] = Page(cite.bibtex(c), None)
                 pages[f"cite/{folder}/{e.id}.ris"] = Page(cite.ris(c), None)
     studies = kb.of("study")
-    for pager, columns in pager_.split(
-        "evidence/index.md", kb.of("condition"), pager_.SIZE["column"]
-    ):
+    for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"]):
         pages[pager.path(pager.number)] = r.page(
             "evidence.md.j2", None, conditions=columns, pager=pager, entities=studies
         )
@@ -279,10 +265,10 @@ def render(
     pages["references/index.md"] = r.page(
         "references.md.j2",
         "data/references.bib",
-        keys=[k for k, url in r.index.home.items() if url.startswith("/references/")],
+        keys=[k for k in kb.references if not any(k in kb.entities[kind] for kind in HOMED)],
         entities=list(kb.pages()),
     )
-    for e in (*kb.of("study"), *kb.of("guideline")):
+    for e in (e for kind in HOMED for e in kb.of(kind)):
         path = f"{KINDS[e.kind]}/{e.id}.md"
         uses = r.env.get_template("_uses.md.j2").render(key=e.id, heading=True)
         pages[path] = replace(pages[path], content=pages[path].content.replace(USES_MARK, uses))

@@ -19,7 +19,7 @@ import pytest
 from bench.synth import generate
 from generator.cli import build
 from generator.search import SHARD
-from tests.conftest import serve
+from tests.conftest import _free_port, serve
 from tests.htmlscan import page_url, resolve, scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def test_only_the_questionnaire_page_loads_its_scripts(big: Path) -> None:
 
 
 @pytest.mark.browser
-def test_search_finds_studies_in_every_shard(big: Path, browser: Any, port: int) -> None:
+def test_search_finds_studies_in_every_shard(big: Path, browser: Any) -> None:
     """Pagefind indexes at most SHARD pages a process; the search page merges the shards."""
     shards = json.loads((big / "pagefind" / "shards.json").read_text())
     assert shards and all((big / s / "pagefind-entry.json").is_file() for s in shards)
@@ -89,7 +89,7 @@ def test_search_finds_studies_in_every_shard(big: Path, browser: Any, port: int)
         for s in ["pagefind", *shards]
     }
     assert max(indexed) <= SHARD
-    with serve(big, port + 1) as base:
+    with serve(big, _free_port()) as base:
         page = browser.new_page()
         for n in (0, STUDIES - 1):  # the first and the last study: different shards
             page.goto(f"{base}search/?q=10.5555/bench.{n}")
