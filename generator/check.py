@@ -11,7 +11,7 @@ from typing import Any
 
 from . import bib, evidence, readability, trace, urls
 from . import load as loader
-from .model import CITE, Entity, KnowledgeBase, as_list, matches, walk
+from .model import CITE, Entity, KnowledgeBase, as_list, shape
 from .problems import Problem
 from .questionnaire import questionnaire_problems
 from .schema import dotted, schema_problems
@@ -80,7 +80,7 @@ def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
         yield from _domain(entity, kb, today)
         yield from readability.problems(entity)
         yield from trace.problems(entity)
-        for path, value in walk(entity.data):
+        for path, value in entity.nodes:
             if not isinstance(value, str):
                 continue
             if why := unsafe(value):
@@ -126,8 +126,9 @@ def _identity(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
 
 
 def _references(entity: Entity, kb: KnowledgeBase, used: set[str]) -> Iterator[Problem]:
-    rules = [(p, target) for kind, p, target in REFS if kind == entity.kind]
-    for path, value in walk(entity.data):
+    rules = {p: target for kind, p, target in REFS if kind == entity.kind}
+    lasts = {p[-1] for p in rules}  # a cheap filter before the path's shape is worked out
+    for path, value in entity.nodes:
         if not isinstance(value, str) or value == "TODO":
             continue
         keys = [value] if path and path[-1] == "ref" else CITE.findall(value)
@@ -139,10 +140,13 @@ def _references(entity: Entity, kb: KnowledgeBase, used: set[str]) -> Iterator[P
                     f"{dotted(path)}: unknown reference '{key}'{_closest(key, kb.references)}",
                     needle=key,
                 )
-        for pattern, target in rules:
-            if matches(path, pattern) and value not in kb.entities[target]:
-                tip = _closest(value, kb.entities[target])
-                yield entity.doc.problem(path, f"{dotted(path)}: unknown {target} '{value}'{tip}")
+        last = path[-1] if path else None
+        target = (
+            rules.get(shape(path)) if ("*" if isinstance(last, int) else last) in lasts else None
+        )
+        if target and value not in kb.entities[target]:
+            tip = _closest(value, kb.entities[target])
+            yield entity.doc.problem(path, f"{dotted(path)}: unknown {target} '{value}'{tip}")
 
 
 def _closest(name: str, known: Iterable[str]) -> str:
@@ -152,24 +156,25 @@ def _closest(name: str, known: Iterable[str]) -> str:
 
 
 def _uniques(entity: Entity) -> Iterator[Problem]:
-    for path, value in walk(entity.data):
-        for kind, pattern, key in UNIQUE:
-            if kind != entity.kind or not matches(path, pattern) or not isinstance(value, list):
+    rules = {pattern: key for kind, pattern, key in UNIQUE if kind == entity.kind}
+    for path, value in entity.nodes:
+        if not rules or not isinstance(value, list) or (shape(path) not in rules):
+            continue
+        key = rules[shape(path)]
+        seen: set[Any] = set()
+        for i, item in enumerate(value):
+            ident = item.get(key) if key and isinstance(item, dict) else item
+            if not isinstance(ident, str):
                 continue
-            seen: set[Any] = set()
-            for i, item in enumerate(value):
-                ident = item.get(key) if key and isinstance(item, dict) else item
-                if not isinstance(ident, str):
-                    continue
-                at = (*path, i, key) if key else (*path, i)
-                if ident in seen:
-                    yield entity.doc.problem(at, f"{dotted(at)}: duplicate id '{ident}'")
-                seen.add(ident)
+            at = (*path, i, key) if key else (*path, i)
+            if ident in seen:
+                yield entity.doc.problem(at, f"{dotted(at)}: duplicate id '{ident}'")
+            seen.add(ident)
 
 
 def _domain(entity: Entity, kb: KnowledgeBase, today: date) -> Iterator[Problem]:
     data = entity.data
-    for path, value in walk(data):
+    for path, value in entity.nodes:
         if isinstance(value, dict) and "unit" in value:
             low, high = value.get("min"), value.get("max")
             if isinstance(low, int | float) and isinstance(high, int | float) and low > high:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .model import Entity, KnowledgeBase, as_list, walk
+from .model import Entity, KnowledgeBase, as_list
 from .problems import Problem
 from .schema import dotted
 from .yamlio import Path_
@@ -36,7 +36,7 @@ def problems(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
     if entity.kind == "modality":
         yield from _matrix(entity, kb)
     if entity.kind in ("condition", "modality", "protocol"):
-        for path, value in walk(data):
+        for path, value in entity.nodes:
             quoting = any(part in ("article_claim", "article_claims") for part in path)
             if isinstance(value, str) and not quoting and (m := ABSENCE.search(value)):
                 yield entity.doc.problem(

@@ -58,8 +58,9 @@ class Index:
                 self.modalities[se].append((m, ""))
         self.home = homes(kb)
         for e in kb.pages():
-            keys = {v for path, v in walk(e.data) if path and path[-1] == "ref"}
-            keys |= {k for _, v in walk(e.data) if isinstance(v, str) for k in CITE.findall(v)}
+            nodes = walk(e.data)
+            keys = {v for path, v in nodes if path and path[-1] == "ref"}
+            keys |= {k for _, v in nodes if isinstance(v, str) for k in CITE.findall(v)}
             for key in sorted(keys):
                 self.citers[key].append(e)
 

@@ -9,25 +9,25 @@ from .model import KINDS, QUESTIONNAIRE, Entity, KnowledgeBase
 from .problems import Problem
 
 
-def _name(path: Path) -> str:
-    """The path as it is reported: relative to the current folder when possible."""
+def _name(path: Path, cwd: Path) -> str:
+    """The path (under a resolved root) as reported: relative to `cwd` when possible."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.relative_to(cwd))
     except ValueError:
         return str(path)
 
 
 def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Load every YAML file and the bibliography under `root`; never raises on bad data."""
-    kb = KnowledgeBase()
+    kb, root, cwd = KnowledgeBase(), root.resolve(), Path.cwd().resolve()
     problems: list[Problem] = []
     known = set(KINDS.values())
     for child in sorted(root.iterdir()):
         if child.is_dir() and child.name not in known:
-            problems.append(Problem(_name(child), 0, 0, "unknown data folder"))
+            problems.append(Problem(_name(child, cwd), 0, 0, "unknown data folder"))
     for kind, folder in KINDS.items():
         for path in sorted((root / folder).glob("*")):
-            name = _name(path)
+            name = _name(path, cwd)
             if path.suffix != ".yaml":
                 problems.append(Problem(name, 0, 0, "data files must end in .yaml"))
                 continue
@@ -35,9 +35,9 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
             kb.entities[kind][entity.id] = entity
     qpath = root / f"{QUESTIONNAIRE}.yaml"
     if qpath.exists():
-        kb.questionnaire = _entity(QUESTIONNAIRE, qpath, _name(qpath), problems)
+        kb.questionnaire = _entity(QUESTIONNAIRE, qpath, _name(qpath, cwd), problems)
     bpath = root / "references.bib"
-    kb.bib_file = _name(bpath)
+    kb.bib_file = _name(bpath, cwd)
     if bpath.exists():
         kb.references, bib_problems = bib.load(bpath, kb.bib_file)
         problems += bib_problems

@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import check, history, problems, publish, render, sanitize, search
+from generator import check, history, problems, publish, render, sanitize, search, spool
 
 _sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
 _state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
@@ -34,7 +34,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
-        files.append(File.generated(config, path, content=page.content))
+        files.append(File.generated(config, path, content=page.utf8))
         if page.source:  # the data file behind the page, as published: data/<folder>/<file>
             _sources[path] = (page.source, page.updated)
     for uri in sorted({uri for uri, _ in _sources.values()}):  # the YAML, published as open data
@@ -44,15 +44,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if entry := _sources.get(page.file.src_uri):  # runs before MkDocs writes the sitemap
+def on_page_content(html: str, page: Page, **_: Any) -> str:
+    if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
         page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
         page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
-    return markdown
+        html = sanitize.clean(html)
+    return spool.park(page, html)  # on disk until the second pass (see spool.py)
 
 
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return sanitize.clean(html) if page.file.src_uri in _sources else html  # generated pages only
+# The second pass: a page's HTML comes back from disk for the theme, and goes once written.
+on_page_context, on_post_page = spool.fetch, spool.drop
 
 
 def on_post_build(config: MkDocsConfig) -> None:

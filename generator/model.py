@@ -32,6 +32,14 @@ class Entity:
     id: str
     doc: Document
     broken: bool = False  # the file could not be read; only its id is known
+    _nodes: list[tuple[Path_, Any]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def nodes(self) -> list[tuple[Path_, Any]]:
+        """Every value in the data with its path, parents first: walked once for every rule."""
+        if self._nodes is None:
+            self._nodes = walk(self.data)
+        return self._nodes
 
     @property
     def data(self) -> dict[str, Any]:
@@ -75,7 +83,8 @@ class KnowledgeBase:
         """Drop where each value sits in its file, which only problems need: once the data is
         checked, rendering needs none of it (a few hundred MB at 10,000 studies)."""
         for e in self.all():
-            e.doc.values, e.doc.keys, e.doc.lines = {}, {}, []
+            e.doc.forget()
+            e._nodes = None
 
     def numbers(self) -> dict[str, int]:
         """Each reference's citation number: its place in the bibliography, from 1."""
@@ -88,22 +97,33 @@ class KnowledgeBase:
         return self.entities[kind][id_]
 
 
-def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every value in nested data with its path, parents first."""
-    yield path, data
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from walk(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from walk(value, (*path, i))
+def walk(data: Any) -> list[tuple[Path_, Any]]:
+    """Every value in nested data with its path, parents first (depth first, in order)."""
+    out: list[tuple[Path_, Any]] = []
+    stack: list[tuple[Path_, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        out.append((path, value))
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+    return out
 
 
 def matches(path: Path_, pattern: Path_) -> bool:
     """Whether a value's path fits a pattern in which "*" stands for any list index."""
-    return len(path) == len(pattern) and all(
-        p == x or (p == "*" and isinstance(x, int)) for x, p in zip(path, pattern, strict=True)
-    )
+    if len(path) != len(pattern):
+        return False
+    for x, p in zip(path, pattern, strict=True):
+        if p != x and (p != "*" or not isinstance(x, int)):
+            return False
+    return True
+
+
+def shape(path: Path_) -> Path_:
+    """The path with each list index as "*": the pattern it `matches`."""
+    return tuple("*" if isinstance(x, int) else x for x in path)
 
 
 def plain_text(text: str) -> str:

@@ -12,7 +12,7 @@ from functools import cache
 
 import pyphen
 
-from .model import Entity, matches, plain_text, walk
+from .model import Entity, plain_text, shape
 from .problems import Problem
 from .schema import dotted
 from .yamlio import Path_
@@ -69,9 +69,9 @@ def grade(text: str) -> float:
 
 def patient_texts(entity: Entity) -> Iterator[tuple[Path_, str]]:
     """Every patient-facing text of an entity, with its path."""
-    patterns = PATIENT.get(entity.kind, [])
-    for path, value in walk(entity.data):
-        if isinstance(value, str) and any(matches(path, p) for p in patterns):
+    patterns = set(PATIENT.get(entity.kind, []))
+    for path, value in entity.nodes if patterns else []:
+        if isinstance(value, str) and shape(path) in patterns:
             yield path, value
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .check import REFS
 from .load import load
-from .model import KINDS, KnowledgeBase, matches, walk
+from .model import KINDS, KnowledgeBase, matches
 from .skeleton import ID
 
 
@@ -21,7 +21,7 @@ def _edits(kb: KnowledgeBase, kind: str, old: str) -> dict[str, list[tuple[int, 
     out: dict[str, list[tuple[int, int]]] = {}
     for entity in kb.all():
         patterns = [p for k, p, target in REFS if k == entity.kind and target == kind]
-        for path, value in walk(entity.data):
+        for path, value in entity.nodes:
             named = value == old and any(matches(path, p) for p in patterns)
             cited = kind == "study" and value == old and path and path[-1] == "ref"
             if named or cited:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,16 +26,25 @@ from .questionnaire import levels
 REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
 # replaced, once every page is rendered, by where a study or guideline is used on the site
 USES_MARK = "\n@@cryokb-uses@@\n"
+DIGIT = re.compile(r"\d")  # every figure has one
 
 
 @dataclass(frozen=True)
 class Page:
     """One generated file (Markdown, or JSON) and the data file it comes from, as published
-    (`data/<folder>/<file>`)."""
+    (`data/<folder>/<file>`). Held as UTF-8: half the memory of most pages' text."""
 
-    content: str
+    utf8: bytes
     source: str | None
     updated: str | None = None  # the review date, for the sitemap's lastmod
+
+    @classmethod
+    def of(cls, content: str, source: str | None, updated: str | None = None) -> Page:
+        return cls(content.encode("utf-8"), source, updated)
+
+    @property
+    def content(self) -> str:
+        return self.utf8.decode("utf-8")
 
 
 class _Renderer:
@@ -57,6 +66,7 @@ class _Renderer:
             loader=PackageLoader("generator", "templates"),
             undefined=StrictUndefined,
             autoescape=True,
+            auto_reload=False,  # templates do not change while pages render: no stat per page
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -106,7 +116,7 @@ class _Renderer:
             review_span=review_span,
             jsonld=lambda e: structured_data.jsonld(e, kb, site.url),
             overdue=lambda e: date.fromisoformat(e["next_review"]) < today,
-            changes_of=lambda e: changes.get(str(Path(e.file).resolve()), []),
+            changes_of=lambda e: changes.get(str(Path(e.file).resolve()), []) if changes else [],
             data_path=data_path,
             site=site,
             version=version,
@@ -130,15 +140,18 @@ class _Renderer:
     def ref_of(self, key: str) -> bib.Reference:
         return self.kb.references[key]
 
-    def md(self, text: str, src: str = "") -> Markup:
+    def md(self, text: str, src: str = "", quick: bool = True) -> Markup:
         """Data text as inline Markdown: HTML escaped, [@key] linked, and each figure followed
         by a marker to its source: the sentence's citation, else `src` (see trace.py).
 
         Script cannot get through: `cryokb check` rejects it, Jinja escapes the text here, and
         the hook's allowlist sanitizer (generator/sanitize.py) cleans the page HTML.
         """
+        text = " ".join(text.split())
+        if quick and "[@" not in text and not DIGIT.search(text):
+            return escape(text)  # no citation, no figure: nothing to link or mark
         out = []
-        for sentence in trace.SENTENCE.split(" ".join(text.split())):
+        for sentence in trace.SENTENCE.split(text):
             keys = CITE.findall(sentence) or ([src] if src else [])
             safe = str(escape(sentence))
             if keys and keys[0] in self.kb.references:
@@ -202,7 +215,7 @@ class _Renderer:
                 mark = self.cite([{"ref": key}])
                 lines.append(f"- {mark} {self.md(bib.vancouver(ref))}{links}{more}\n")
             text = text.replace(REFS_MARK, "\n\n" + "".join(lines))
-        return Page(text, source)
+        return Page.of(text, source)
 
 
 def render(
@@ -235,21 +248,21 @@ def render(
             rows = r.index.findings[e.id] if kind == "modality" else []
             parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
             page = r.page(f"{kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
-            pages[f"{folder}/{e.id}.md"] = Page(page.content, page.source, e["reviewed"]["date"])
+            pages[f"{folder}/{e.id}.md"] = Page(page.utf8, page.source, e["reviewed"]["date"])
             for more, more_rows in parts[1:]:  # a treatment's further results
                 pages[more.path(more.number)] = r.page(
                     "findings.md.j2", None, e=e, rows=more_rows, pager=more
                 )
             if c := r.citation(e):
-                pages[f"cite/{folder}/{e.id}.bib"] = Page(cite.bibtex(c), None)
-                pages[f"cite/{folder}/{e.id}.ris"] = Page(cite.ris(c), None)
+                pages[f"cite/{folder}/{e.id}.bib"] = Page.of(cite.bibtex(c), None)
+                pages[f"cite/{folder}/{e.id}.ris"] = Page.of(cite.ris(c), None)
     studies = kb.of("study")
     for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"]):
         pages[pager.path(pager.number)] = r.page(
             "evidence.md.j2", None, conditions=columns, pager=pager, entities=studies
         )
     for path, text in opendata.files(kb, version).items():
-        pages[path] = Page(text, None)
+        pages[path] = Page.of(text, None)
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = r.page(
             "questionnaire.md.j2",
@@ -260,7 +273,7 @@ def render(
         )
         resource = questionnaire_export.fhir(kb, base_url)
         fhir = json.dumps(resource, indent=2, ensure_ascii=False)
-        pages["questionnaire/questionnaire.fhir.json"] = Page(fhir + "\n", None)
+        pages["questionnaire/questionnaire.fhir.json"] = Page.of(fhir + "\n", None)
     # Last, once every page has traced its figures: each source's uses, where it is described.
     pages["references/index.md"] = r.page(
         "references.md.j2",
@@ -271,5 +284,6 @@ def render(
     for e in (e for kind in HOMED for e in kb.of(kind)):
         path = f"{KINDS[e.kind]}/{e.id}.md"
         uses = r.env.get_template("_uses.md.j2").render(key=e.id, heading=True)
-        pages[path] = replace(pages[path], content=pages[path].content.replace(USES_MARK, uses))
+        page = pages[path]
+        pages[path] = Page.of(page.content.replace(USES_MARK, uses), page.source, page.updated)
     return pages

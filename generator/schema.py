@@ -1,4 +1,9 @@
-"""JSON Schema validation of one entity, each error placed at its key or value."""
+"""JSON Schema validation of one entity, each error placed at its key or value.
+
+Valid data (nearly all of it) is passed by jsonschema-rs, a compiled validator about 30 times
+faster; only data it rejects goes through `jsonschema`, whose errors say what and where. A test
+holds the two to the same verdict on the checker's corpus of bad edits and on random mutations.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 from referencing import Registry, Resource
 
 from .model import Entity
@@ -36,6 +42,12 @@ def validator(kind: str) -> jsonschema.protocols.Validator:
     schema = _inline(schema_of(kind), kind)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
+
+
+@cache
+def fast_validator(kind: str) -> jsonschema_rs.Validator:
+    """The compiled validator for one kind: the same schema, formats checked as `validator`'s."""
+    return jsonschema_rs.validator_for(_inline(schema_of(kind), kind), validate_formats=True)
 
 
 def _inline(node: Any, kind: str, depth: int = 0) -> Any:
@@ -70,6 +82,8 @@ def _json_type(value: Any) -> str:
 
 def schema_problems(entity: Entity) -> Iterator[Problem]:
     """Schema errors, each at the line of the offending key or value."""
+    if fast_validator(entity.kind).is_valid(entity.data):
+        return
     doc = entity.doc
     for err in validator(entity.kind).iter_errors(entity.data):
         if err.instance == "TODO":  # reported once, as a TODO left, by check

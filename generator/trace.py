@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .model import CITE, Entity, walk
+from .model import CITE, Entity
 from .problems import Problem
 from .schema import dotted
 from .yamlio import Path_
@@ -63,7 +63,7 @@ def problems(entity: Entity) -> Iterator[Problem]:
     """A number whose sentence cites nothing and whose object names no source."""
     if entity.kind in SELF_SOURCED or entity.kind == "questionnaire":
         return
-    for path, value in walk(entity.data):
+    for path, value in entity.nodes:
         if not isinstance(value, str) or not path or path[-1] in NOT_TEXT:
             continue
         if "sources" in path or "reviewed" in path or _enclosing(entity.data, path):

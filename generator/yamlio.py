@@ -15,30 +15,68 @@ MAX_BYTES = 512 * 1024
 # libyaml's parser when PyYAML has it: about 12 times faster, with the same line and column marks
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 20
+_STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+
+
+@dataclass
+class Positions:
+    """Where each value and key of a document sits: (line, column), from 1."""
+
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
 class Document:
-    """A parsed YAML file: its data and where each value and key sits."""
+    """A parsed YAML file: its data, and its text to find where each value sits.
+
+    Positions are worked out only when a problem asks for one (parsing the text again): most
+    files have none, and the maps cost more time and memory than the data itself.
+    """
 
     file: str
     data: Any
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
+    text: str = ""
     problems: list[Problem] = field(default_factory=list)  # found while reading, not fatal
+    _positions: Positions | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> Positions:
+        if self._positions is None:
+            self._positions = Positions()
+            node = yaml.compose(self.text, Loader=LOADER) if self.text else None
+            if node is not None:  # the text loaded once, so it loads again
+                _Builder(self, self._positions).build(node, ())
+        return self._positions
+
+    @property
+    def values(self) -> dict[Path_, tuple[int, int]]:
+        return self.positions.values
+
+    @property
+    def keys(self) -> dict[Path_, tuple[int, int]]:
+        return self.positions.keys
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def forget(self) -> None:
+        """Drop the text and positions, which only problems need."""
+        self.text, self._positions = "", None
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at `path`, else of its nearest parent."""
-        table = self.keys if key else self.values
+        values = self.values
+        table = self.keys if key else values
         p = tuple(path)
         while p:
             if p in table:
                 return table[p]
-            if p in self.values:
-                return self.values[p]
+            if p in values:
+                return values[p]
             p = p[:-1]
-        return self.values.get((), (1, 1))
+        return values.get((), (1, 1))
 
     def problem(
         self,
@@ -57,49 +95,54 @@ class Document:
 
     def _find(self, line: int, col: int, needle: str) -> tuple[int, int]:
         """Where `needle` first starts at or after (line, col): block scalars span lines."""
-        for n in range(line - 1, min(len(self.lines), line + 200)):
-            start = self.lines[n].find(needle, col - 1 if n == line - 1 else 0)
+        lines = self.lines
+        for n in range(line - 1, min(len(lines), line + 200)):
+            start = lines[n].find(needle, col - 1 if n == line - 1 else 0)
             if start >= 0:
                 return n + 1, start + 1
         return line, col
 
 
 class _Builder:
-    """Turns composed nodes into Python data, rejecting duplicate keys and deep nesting."""
+    """Turns composed nodes into Python data, rejecting duplicate keys and deep nesting; with
+    `positions`, records where each value and key sits instead."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, positions: Positions | None = None) -> None:
         self.doc = doc
+        self.positions = positions
         self.constructor = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         mark = node.start_mark
-        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        if self.positions is not None:
+            self.positions.values[path] = (mark.line + 1, mark.column + 1)
         if len(path) > MAX_DEPTH:
             raise _Fail(mark, f"nesting deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                key = self.constructor.construct_object(key_node)
+                is_str = key_node.tag == _STR
+                key = key_node.value if is_str else self.constructor.construct_object(key_node)
                 if not isinstance(key, str):
                     raise _Fail(key_node.start_mark, f"key {key!r} must be a string")
-                kmark = key_node.start_mark
+                at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in out:  # reported, and the first value kept, so the file still loads
-                    self.doc.problems.append(
-                        Problem(
-                            self.doc.file,
-                            kmark.line + 1,
-                            kmark.column + 1,
-                            f"duplicate key '{key}'",
+                    if self.positions is None:  # on the first reading only
+                        self.doc.problems.append(
+                            Problem(self.doc.file, *at, f"duplicate key '{key}'")
                         )
-                    )
                     continue
-                self.doc.keys[(*path, key)] = (kmark.line + 1, kmark.column + 1)
+                if self.positions is not None:
+                    self.positions.keys[(*path, key)] = at
                 out[key] = self.build(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # dates stay ISO strings; the schema checks their format
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag in (_STR, _TIMESTAMP):  # as written; dates stay ISO strings for the schema
+            return node.value
         return self.constructor.construct_object(node)
 
 
@@ -119,7 +162,7 @@ def load(path: Path, name: str) -> Document | Problem:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return Problem(name, line, 1, "file is not valid UTF-8 text")
-    doc = Document(name, None, lines=text.splitlines())
+    doc = Document(name, None, text=text)
     try:
         node = yaml.compose(text, Loader=LOADER)
         if node is None:
