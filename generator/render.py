@@ -245,7 +245,7 @@ def render(
                 "section.md.j2", None, kind=kind, title=SECTIONS[kind], entities=part, pager=pager
             )
         for e in entities:
-            rows = r.index.findings[e.id] if kind == "modality" else []
+            rows = r.index.findings[e.id] if kind in ("modality", "condition") else []
             parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
             page = r.page(f"{kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
             pages[f"{folder}/{e.id}.md"] = Page(page.utf8, page.source, e["reviewed"]["date"])

@@ -59,6 +59,8 @@ def test_long_lists_are_split_into_linked_pages(big: Path) -> None:
     assert len(listed) == STUDIES  # every synthetic study is on one of the pages
     # a treatment's results and the evidence matrix are paged too
     assert list((big / "modalities" / "ice-pack" / "page").glob("*/index.html"))
+    # and so are the results of a condition that many studies measured
+    assert list((big / "conditions" / "synthetic-condition-0" / "page").glob("*/index.html"))
     assert list((big / "evidence" / "page").glob("*/index.html"))
 
 
