@@ -31,14 +31,23 @@ class Pager:
         folder = self.first.removesuffix("/index.md").removesuffix(".md")
         return f"{folder}/page/{n}.md"
 
+    def shown(self) -> list[int]:
+        """The page numbers the pager links: the first and last, the two either side of this
+        one, and those 10 and 100 away. A bounded set, so the pager does not grow with N."""
+        near = {self.number + d for d in (-100, -10, -2, -1, 0, 1, 2, 10, 100)}
+        return sorted(n for n in near | {1, self.count} if 1 <= n <= self.count)
+
     def nav(self) -> str:
-        """Markdown links to the other pages; empty when the list fits on one page."""
+        """Markdown links to other pages; empty when the list fits on one page."""
         if self.count == 1:
             return ""
-        links = [
-            f"**{n}**" if n == self.number else f"[{n}](/{self.path(n)})"
-            for n in range(1, self.count + 1)
-        ]
+        links: list[str] = []
+        previous = 0
+        for n in self.shown():
+            if n > previous + 1:
+                links.append("…")  # pages left out
+            links.append(f"**{n}**" if n == self.number else f"[{n}](/{self.path(n)})")
+            previous = n
         steps = []
         if self.number > 1:
             steps.append(f"[Previous page](/{self.path(self.number - 1)})")
