@@ -364,3 +364,16 @@ def test_entity_pages_carry_schema_org_markup_matching_the_page(
         if e.kind == "modality":
             listed = [c for c in e["contraindications"] if c["level"] != "no-known-reason"]
             assert len(about["contraindication"]) == len(listed)
+
+
+def test_every_page_is_a_whole_document(site: Path) -> None:
+    """Pages wait on disk as bare article HTML between MkDocs' passes (spool.py): each must have
+    been replaced by its finished page, theme and all."""
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 50
+    bare = [
+        str(p.relative_to(site))
+        for p in pages
+        if not p.read_text("utf-8").lstrip().lower().startswith("<!doctype html>")
+    ]
+    assert bare == []
