@@ -140,10 +140,8 @@ def _references(entity: Entity, kb: KnowledgeBase, used: set[str]) -> Iterator[P
                     f"{dotted(path)}: unknown reference '{key}'{_closest(key, kb.references)}",
                     needle=key,
                 )
-        last = path[-1] if path else None
-        target = (
-            rules.get(shape(path)) if ("*" if isinstance(last, int) else last) in lasts else None
-        )
+        last = "*" if path and isinstance(path[-1], int) else (path[-1] if path else None)
+        target = rules.get(shape(path)) if last in lasts else None
         if target and value not in kb.entities[target]:
             tip = _closest(value, kb.entities[target])
             yield entity.doc.problem(path, f"{dotted(path)}: unknown {target} '{value}'{tip}")

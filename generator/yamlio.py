@@ -105,7 +105,7 @@ class Document:
 
 class _Builder:
     """Turns composed nodes into Python data, rejecting duplicate keys and deep nesting; with
-    `positions`, records where each value and key sits instead."""
+    `positions`, also records where each value and key sits."""
 
     def __init__(self, doc: Document, positions: Positions | None = None) -> None:
         self.doc = doc
