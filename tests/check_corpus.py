@@ -154,6 +154,14 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
         "'2026-02-30' is not a valid date",
     ),
     (
+        "year-zero-date",
+        "conditions/sore-neck.yaml",
+        "date: 2026-01-01",
+        "date: 0000-01-01",
+        6,
+        "'0000-01-01' is not a valid date",
+    ),
+    (
         "inverted-dates",
         "conditions/sore-neck.yaml",
         "next_review: 2026-07-01",

@@ -55,6 +55,14 @@ def test_bad_yaml_is_reported_with_file_line_and_field(
     assert any(f.startswith(f"{name}:{line}: ") and message in f for f in found), found
 
 
+def test_a_bad_date_is_one_problem(data: Path) -> None:
+    """Year 0 passes a date pattern alone; the format says so once, without the pattern's echo."""
+    _edit(data / "conditions" / "sore-neck.yaml", "date: 2026-01-01", "date: 0000-01-01")
+    assert [f for f in _problems(data) if "0000" in f] == [
+        "sore-neck.yaml:6: reviewed.date: '0000-01-01' is not a valid date (YYYY-MM-DD)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"), [c[1:] for c in BIB_CASES], ids=[c[0] for c in BIB_CASES]
 )

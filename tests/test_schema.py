@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,22 @@ from tests.check_corpus import CASES
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
-WRONG: list[Any] = ["", "TODO", "2020-13-45", "Not An Id", 0, -1, 2.5, True, None, [], {}, ["x"]]
+WRONG: list[Any] = [
+    "",
+    "TODO",
+    "2020-13-45",
+    "0000-01-01",
+    "20200101",
+    "Not An Id",
+    0,
+    -1,
+    2.5,
+    True,
+    None,
+    [],
+    {},
+    ["x"],
+]
 
 
 def _verdicts(kind: str, data: Any) -> tuple[bool, bool]:
@@ -63,12 +79,10 @@ def test_validators_agree_on_mutated_data(root: Path) -> None:
     assert rejected > 100  # the mutations do break the schema, so agreement means something
 
 
-@pytest.mark.parametrize("case", [c for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_validators_agree_on_the_corpus(
     case: tuple[str, str, str, str, int, str], tmp_path: Path
 ) -> None:
-    import shutil
-
     _id, file, old, new, _line, _message = case
     data = tmp_path / "data"
     shutil.copytree(MINIMAL, data)
