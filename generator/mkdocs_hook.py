@@ -52,8 +52,7 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     return spool.park(page, html)  # on disk until the second pass (see spool.py)
 
 
-# The second pass: a page's HTML comes back from disk for the theme, and goes once written.
-on_page_context, on_post_page = spool.fetch, spool.drop
+on_page_context, on_post_page = spool.fetch, spool.drop  # 2nd pass: HTML back, then dropped
 
 
 def on_post_build(config: MkDocsConfig) -> None:
