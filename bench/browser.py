@@ -53,9 +53,9 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
 
 def served(site: Path) -> contextlib.AbstractContextManager[str]:
     """`site` on a free local port, with gzip (the tests' server, with this handler)."""
-    from tests.conftest import _free_port, serve
+    from tests.conftest import free_port, serve
 
-    return serve(site, _free_port(), _Gzip)
+    return serve(site, free_port(), _Gzip)
 
 
 def first_search(site: Path, query: str) -> float:

@@ -156,9 +156,9 @@ def _closest(name: str, known: Iterable[str]) -> str:
 def _uniques(entity: Entity) -> Iterator[Problem]:
     rules = {pattern: key for kind, pattern, key in UNIQUE if kind == entity.kind}
     for path, value in entity.nodes:
-        if not rules or not isinstance(value, list) or (shape(path) not in rules):
+        if not rules or not isinstance(value, list) or (pattern := shape(path)) not in rules:
             continue
-        key = rules[shape(path)]
+        key = rules[pattern]
         seen: set[Any] = set()
         for i, item in enumerate(value):
             ident = item.get(key) if key and isinstance(item, dict) else item

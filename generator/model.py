@@ -111,18 +111,8 @@ def walk(data: Any) -> list[tuple[Path_, Any]]:
     return out
 
 
-def matches(path: Path_, pattern: Path_) -> bool:
-    """Whether a value's path fits a pattern in which "*" stands for any list index."""
-    if len(path) != len(pattern):
-        return False
-    for x, p in zip(path, pattern, strict=True):
-        if p != x and (p != "*" or not isinstance(x, int)):
-            return False
-    return True
-
-
 def shape(path: Path_) -> Path_:
-    """The path with each list index as "*": the pattern it `matches`."""
+    """The path with each list index as "*": the form of check's path patterns."""
     return tuple("*" if isinstance(x, int) else x for x in path)
 
 

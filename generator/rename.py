@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .check import REFS
 from .load import load
-from .model import KINDS, KnowledgeBase, matches
+from .model import KINDS, KnowledgeBase, shape
 from .skeleton import ID
 
 
@@ -20,9 +20,9 @@ def _edits(kb: KnowledgeBase, kind: str, old: str) -> dict[str, list[tuple[int, 
     """file -> (line, column) of every value that names `old` as a `kind`."""
     out: dict[str, list[tuple[int, int]]] = {}
     for entity in kb.all():
-        patterns = [p for k, p, target in REFS if k == entity.kind and target == kind]
+        patterns = {p for k, p, target in REFS if k == entity.kind and target == kind}
         for path, value in entity.nodes:
-            named = value == old and any(matches(path, p) for p in patterns)
+            named = value == old and shape(path) in patterns
             cited = kind == "study" and value == old and path and path[-1] == "ref"
             if named or cited:
                 out.setdefault(entity.file, []).append(entity.doc.values[path])

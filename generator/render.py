@@ -140,7 +140,7 @@ class _Renderer:
     def ref_of(self, key: str) -> bib.Reference:
         return self.kb.references[key]
 
-    def md(self, text: str, src: str = "", quick: bool = True) -> Markup:
+    def md(self, text: str, src: str = "") -> Markup:
         """Data text as inline Markdown: HTML escaped, [@key] linked, and each figure followed
         by a marker to its source: the sentence's citation, else `src` (see trace.py).
 
@@ -148,7 +148,7 @@ class _Renderer:
         the hook's allowlist sanitizer (generator/sanitize.py) cleans the page HTML.
         """
         text = " ".join(text.split())
-        if quick and "[@" not in text and not DIGIT.search(text):
+        if "[@" not in text and not DIGIT.search(text):
             return escape(text)  # no citation, no figure: nothing to link or mark
         out = []
         for sentence in trace.SENTENCE.split(text):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.questionnaire_export import fhir
-from tests.conftest import _free_port, serve
+from tests.conftest import free_port, serve
 from tests.test_questionnaire import KB, TABLE, Q
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def lforms_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("lforms")
     (root / "lforms").symlink_to(LFORMS / "lforms")
     (root / "index.html").write_text(PAGE)
-    with serve(root, _free_port()) as url:
+    with serve(root, free_port()) as url:
         yield url
 
 

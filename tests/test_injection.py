@@ -23,7 +23,7 @@ from generator import load as loader
 from generator.check import check_dir
 from generator.cli import build
 from generator.model import walk
-from tests.conftest import ROOT, _free_port, _Quiet
+from tests.conftest import ROOT, _Quiet, free_port
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 P = "window.__pwned=1"
@@ -202,7 +202,7 @@ def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     data = _multi_payload_data(tmp_path_factory.mktemp("poison") / "data")
     _, problems = check_dir(data)
     assert len(problems) > 500  # the check sees them all ...
-    port = _free_port()
+    port = free_port()
     out = tmp_path_factory.mktemp("poison-site") / "site"
     real = generator.check.check_dir
     generator.check.check_dir = lambda root: (loader.load(root)[0], [])  # ... and is bypassed

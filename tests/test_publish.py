@@ -17,7 +17,7 @@ import yaml
 from generator.check import check_dir
 from generator.cli import main
 from generator.model import KINDS
-from tests.conftest import ROOT, _free_port, _Quiet, serve
+from tests.conftest import ROOT, _Quiet, free_port, serve
 from tests.test_check import MINIMAL, _edit
 
 URL = "https://example.org/cryokb/"
@@ -125,7 +125,7 @@ class _GitHubPages(_Quiet):
 
 @pytest.fixture(scope="module")
 def subpath(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     mp = pytest.MonkeyPatch()
     mp.setenv("CRYOKB_SITE_URL", f"http://127.0.0.1:{port}/cryokb/")
     root = tmp_path_factory.mktemp("pages")
@@ -210,7 +210,7 @@ def test_an_old_url_and_its_anchor_redirect_after_a_rename(
 ) -> None:
     rename = ["rename", "protocol", "ice-pack-neck-back", "ice-pack-for-back"]
     assert main([*rename, "--data", str(repo_copy)]) == 0
-    port = _free_port()
+    port = free_port()
     monkeypatch.setenv("CRYOKB_SITE_URL", f"http://127.0.0.1:{port}/")
     out = tmp_path / "site"
     assert _build(out, data=repo_copy) == 0

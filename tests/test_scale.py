@@ -19,7 +19,7 @@ import pytest
 from bench.synth import generate
 from generator.cli import build
 from generator.search import SHARD
-from tests.conftest import _free_port, serve
+from tests.conftest import free_port, serve
 from tests.htmlscan import page_url, resolve, scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ def test_search_finds_studies_in_every_shard(big: Path, browser: Any) -> None:
         for s in ["pagefind", *shards]
     }
     assert max(indexed) <= SHARD
-    with serve(big, _free_port()) as base:
+    with serve(big, free_port()) as base:
         page = browser.new_page()
         for n in (0, STUDIES - 1):  # the first and the last study: different shards
             page.goto(f"{base}search/?q=10.5555/bench.{n}")
