@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import bib, evidence, readability, trace, urls
+from . import bib, evidence, fanout, readability, trace, urls
 from . import load as loader
 from .model import CITE, Entity, KnowledgeBase, as_list, shape
 from .problems import Problem
@@ -68,30 +69,47 @@ def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, lis
 
 
 def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
-    """Every problem in a loaded knowledge base."""
+    """Every problem in a loaded knowledge base. The entities are checked on every core
+    (fanout.py), a run of them in each process; the bibliography's own rules come last, once
+    every citation is known."""
     used: set[str] = set(kb.entities["study"]) | set(kb.entities["guideline"])
-    for entity in kb.all():
-        if entity.broken:  # its own error is already reported; its id still resolves
-            continue
-        yield from schema_problems(entity)
-        yield from _identity(entity, kb)
-        yield from _references(entity, kb, used)
-        yield from _uniques(entity)
-        yield from _domain(entity, kb, today)
-        yield from readability.problems(entity)
-        yield from trace.problems(entity)
-        for path, value in entity.nodes:
-            if not isinstance(value, str):
-                continue
-            if why := unsafe(value):
-                yield entity.doc.problem(path, f"{dotted(path)}: {why}", needle=why.needle)
-            if m := TODO.search(value):
-                yield entity.doc.problem(
-                    path, f"{dotted(path)}: TODO left: write this field", needle=m.group(0)
-                )
+    entities = [e for e in kb.all() if not e.broken]  # a broken file's error is reported
+    runs = fanout.runs(entities)
+    jobs = [partial(_checked, run, kb, today) for run in runs]
+    done, _ = fanout.run(jobs, [len(run) for run in runs], lambda: None)
+    for found, cited in done:
+        yield from found
+        used |= cited
     if kb.questionnaire is not None and not kb.questionnaire.broken:
         yield from questionnaire_problems(kb.questionnaire, kb)
     yield from bib.problems(kb.references, kb.bib_file, used)
+
+
+def _checked(
+    entities: Sequence[Entity], kb: KnowledgeBase, today: date
+) -> tuple[list[Problem], set[str]]:
+    """The problems of each entity on its own and with what it names, and the sources it cites."""
+    cited: set[str] = set()
+    return [p for entity in entities for p in _entity(entity, kb, today, cited)], cited
+
+
+def _entity(entity: Entity, kb: KnowledgeBase, today: date, used: set[str]) -> Iterator[Problem]:
+    yield from schema_problems(entity)
+    yield from _identity(entity, kb)
+    yield from _references(entity, kb, used)
+    yield from _uniques(entity)
+    yield from _domain(entity, kb, today)
+    yield from readability.problems(entity)
+    yield from trace.problems(entity)
+    for path, value in entity.nodes:
+        if not isinstance(value, str):
+            continue
+        if why := unsafe(value):
+            yield entity.doc.problem(path, f"{dotted(path)}: {why}", needle=why.needle)
+        if m := TODO.search(value):
+            yield entity.doc.problem(
+                path, f"{dotted(path)}: TODO left: write this field", needle=m.group(0)
+            )
 
 
 def stale(kb: KnowledgeBase, today: date) -> list[Problem]:

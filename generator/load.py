@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from . import bib, yamlio
+from . import bib, fanout, yamlio
 from .model import KINDS, QUESTIONNAIRE, Entity, KnowledgeBase
 from .problems import Problem
 
@@ -18,32 +21,60 @@ def _name(path: Path, cwd: Path) -> str:
 
 
 def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load every YAML file and the bibliography under `root`; never raises on bad data."""
+    """Load every YAML file and the bibliography under `root`; never raises on bad data.
+    The files are read on every core (fanout.py), weighed by their size."""
     kb, root, cwd = KnowledgeBase(), root.resolve(), Path.cwd().resolve()
     problems: list[Problem] = []
     known = set(KINDS.values())
     for child in sorted(root.iterdir()):
         if child.is_dir() and child.name not in known:
             problems.append(Problem(_name(child, cwd), 0, 0, "unknown data folder"))
+    files: list[tuple[str, Path, str]] = []
     for kind, folder in KINDS.items():
         for path in sorted((root / folder).glob("*")):
             name = _name(path, cwd)
             if path.suffix != ".yaml":
                 problems.append(Problem(name, 0, 0, "data files must end in .yaml"))
                 continue
-            entity = _entity(kind, path, name, problems)
-            kb.entities[kind][entity.id] = entity
+            files.append((kind, path, name))
     qpath = root / f"{QUESTIONNAIRE}.yaml"
     if qpath.exists():
-        kb.questionnaire = _entity(QUESTIONNAIRE, qpath, _name(qpath, cwd), problems)
+        files.append((QUESTIONNAIRE, qpath, _name(qpath, cwd)))
     bpath = root / "references.bib"
     kb.bib_file = _name(bpath, cwd)
-    if bpath.exists():
-        kb.references, bib_problems = bib.load(bpath, kb.bib_file)
-        problems += bib_problems
-    else:
+    if not bpath.exists():
         problems.append(Problem(kb.bib_file, 0, 0, "bibliography file is missing"))
+    chunks = fanout.runs(files)
+    jobs: list[Callable[[], Any]] = [partial(_entities, chunk) for chunk in chunks]
+    weights = [sum(_size(path) for _, path, _ in chunk) for chunk in chunks]
+    if bpath.exists():  # parsing BibTeX costs about twice as much a byte as YAML
+        jobs.insert(0, partial(bib.load, bpath, kb.bib_file))
+        weights.insert(0, 2 * _size(bpath))
+    done, _ = fanout.run(jobs, weights, lambda: None)
+    if bpath.exists():
+        kb.references, bib_problems = done.pop(0)
+        problems += bib_problems
+    for entities, found in done:
+        problems += found
+        for entity in entities:
+            if entity.kind == QUESTIONNAIRE:
+                kb.questionnaire = entity
+            else:
+                kb.entities[entity.kind][entity.id] = entity
     return kb, problems
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _entities(files: Sequence[tuple[str, Path, str]]) -> tuple[list[Entity], list[Problem]]:
+    """Each file's entity, and the problems found reading them."""
+    problems: list[Problem] = []
+    return [_entity(kind, path, name, problems) for kind, path, name in files], problems
 
 
 def _entity(kind: str, path: Path, name: str, problems: list[Problem]) -> Entity:

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, charts, cite, opendata, questionnaire_export, structured_data, trace
+from . import bib, charts, cite, fanout, opendata, questionnaire_export, structured_data, trace
 from .figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
 from .history import Change
 from .labels import CEBM, LEVEL, SECTIONS, STANCE
+from .ledger import Ledger
 from .links import HOMED, Index, data_path, href, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
-from .pager import SIZE, split
+from .pager import SIZE, Pager, split
 from .publish import Site
 from .questionnaire import levels
 
@@ -58,10 +60,8 @@ class _Renderer:
     ) -> None:
         self.kb = kb
         self.site, self.version, self.today = site, version, today
-        self.current: Entity | None = None  # the page being rendered, for traced figures
-        self.cited: dict[str, None] = {}  # the sources cited on it so far, in order
-        self.traced: dict[str, list[tuple[str, Entity]]] = defaultdict(list)
         self.index = Index(kb)
+        self.ledger = ledger = Ledger(self.index.numbers, self.index.home)
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
             undefined=StrictUndefined,
@@ -82,13 +82,13 @@ class _Renderer:
             md=self.md,
             cell=self.cell,
             quantity=quantity,
-            cite=self.cite,
+            cite=ledger.cite,
             url=url_for,
             day=day,
             href=href,
             with_study=lambda fs, s: [(s, f) for f in fs],
             effect=effect,
-            traced=self.traced_quantity,
+            traced=ledger.quantity,
             plain=plain_text,
         )
         self.env.globals.update(
@@ -106,9 +106,10 @@ class _Renderer:
             condition_matrix=lambda c: charts.condition_matrix(kb, self.index.findings, c),
             site_matrix=lambda cs: charts.site_matrix(kb, self.index.findings, cs),
             DOMAIN=charts.DOMAIN,
-            traced_by=lambda key: self.traced.get(key, []),
-            cite_one=lambda key: self.cite([{"ref": key}], numeric=True),
-            cite_key=lambda key: self.cite([{"ref": key}]),
+            traced_by=lambda key: ledger.traced.get(key, []),
+            cite_one=lambda key: ledger.cite([{"ref": key}], numeric=True),
+            cite_key=lambda key: ledger.cite([{"ref": key}]),
+            card=self.card,
             SECTIONS=SECTIONS,
             KINDS=KINDS,
             vancouver=bib.vancouver,
@@ -158,63 +159,28 @@ class _Renderer:
                 key = keys[0]
 
                 def marked(m: re.Match[str], key: str = key) -> str:
-                    return self.mark(m.group(0), key) if trace.is_figure(m) else m.group(0)
+                    return self.ledger.mark(m.group(0), key) if trace.is_figure(m) else m.group(0)
 
                 safe = trace.QUANTITY.sub(marked, safe)
-            out.append(CITE.sub(lambda m: str(self.cite([{"ref": m.group(1)}])), safe))
+            out.append(CITE.sub(lambda m: str(self.ledger.cite([{"ref": m.group(1)}])), safe))
         return Markup(" ".join(out))
-
-    def mark(self, figure: str, key: str) -> str:
-        """`figure` with its source marker; the source's entry will list it."""
-        if self.current is not None:
-            self.traced[key].append((figure, self.current))
-        return f"{figure}{self.cite([{'ref': key}], numeric=True)}"
-
-    def traced_quantity(self, q: dict[str, Any]) -> Markup:
-        """A quantity in both units with the markers of its sources beside it."""
-        text = quantity(q)
-        for s in q["sources"]:
-            if self.current is not None:
-                self.traced[s["ref"]].append((text, self.current))
-        return Markup(str(escape(text)) + str(self.cite(q["sources"], numeric=True)))
 
     def cell(self, text: str, src: str = "") -> Markup:
         return Markup(str(self.md(text, src)).replace("|", "&#124;"))
 
-    def cite(self, sources: list[dict[str, Any]], numeric: bool = False) -> Markup:
-        """Numbered citation markers, each a link to its entry in the bibliography; a figure's
-        marker (`numeric`) is styled smaller, right beside the number."""
-        cls = "{.cryokb-cite .cryokb-num}" if numeric else "{.cryokb-cite}"
-        marks = []
-        for s in sources:
-            n = self.index.numbers.get(s["ref"], "?")
-            self.cited[s["ref"]] = None
-            marks.append(f"[[{n}]]({self.index.home[s['ref']]}){cls}")
-        return Markup("".join(marks))
+    def card(self, study: Entity, f: dict[str, Any], with_condition: bool = False) -> Markup:
+        """A finding's card, rendered once for each way it is shown (see Ledger.once)."""
+        make = self.env.get_template("_macros.md.j2").module.finding_card  # type: ignore[attr-defined]
+        key = (study.id, id(f), with_condition)
+        return self.ledger.once(key, lambda: make(study, f, with_condition))
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
         """Render a page; its reference list holds every source cited anywhere on it."""
-        self.current, self.cited = context.get("e"), {}
+        self.ledger.begin(context.get("e"))
         text = self.env.get_template(template).render(**context)
         if REFS_MARK in text:
-            entity = context.get("e")
-            details: dict[str, list[str]] = defaultdict(list)
-            for s in entity.get("sources", []) if entity else []:
-                self.cited.setdefault(s["ref"], None)  # the sources the page was written from
-                if "detail" in s:
-                    details[s["ref"]].append(s["detail"])
-            lines = []
-            for key in list(self.cited):
-                ref = self.kb.references[key]
-                more = "".join(f" ({self.md(d)})" for d in details[key])
-                links = "".join(
-                    f" [{label}]({href(url)})"
-                    for label, url in (("DOI", ref.doi_url), ("PubMed", ref.pubmed_url))
-                    if url
-                )
-                mark = self.cite([{"ref": key}])
-                lines.append(f"- {mark} {self.md(bib.vancouver(ref))}{links}{more}\n")
-            text = text.replace(REFS_MARK, "\n\n" + "".join(lines))
+            listed = self.ledger.reference_list(context.get("e"), self.kb.references, self.md)
+            text = text.replace(REFS_MARK, "\n\n" + listed)
         return Page.of(text, source)
 
 
@@ -229,51 +195,16 @@ def render(
 
     `today` dates the overdue notices, `site` gives the address and repository, `changes` each
     data file's git history (see history.py), `version` the data's version for open data.
+    The pages are rendered on two cores where there are two (fanout.py), with the same result.
     """
     site = site or Site()
-    base_url = site.url
     version = version or "unversioned"
     r = _Renderer(kb, today or date.today(), site, changes or {}, version)
-    pages: dict[str, Page] = {}
-    for kind, folder in KINDS.items():
-        entities = kb.of(kind)
-        if kind == "study":  # newest first, grouped by year
-            year = {e.id: str(kb.references[e.id].get("year") or "") for e in entities}
-            entities.sort(key=lambda e: (year[e.id], e.id), reverse=True)
-        for pager, part in split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"])):
-            pages[pager.path(pager.number)] = r.page(
-                "section.md.j2", None, kind=kind, title=SECTIONS[kind], entities=part, pager=pager
-            )
-        for e in entities:
-            rows = r.index.findings[e.id] if kind in ("modality", "condition") else []
-            parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
-            page = r.page(f"{kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
-            pages[f"{folder}/{e.id}.md"] = Page(page.utf8, page.source, e["reviewed"]["date"])
-            for more, more_rows in parts[1:]:  # a treatment's further results
-                pages[more.path(more.number)] = r.page(
-                    "findings.md.j2", None, e=e, rows=more_rows, pager=more
-                )
-            if c := r.citation(e):
-                pages[f"cite/{folder}/{e.id}.bib"] = Page.of(cite.bibtex(c), None)
-                pages[f"cite/{folder}/{e.id}.ris"] = Page.of(cite.ris(c), None)
-    studies = kb.of("study")
-    for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"]):
-        pages[pager.path(pager.number)] = r.page(
-            "evidence.md.j2", None, conditions=columns, pager=pager, entities=studies
-        )
-    for path, text in opendata.files(kb, version).items():
-        pages[path] = Page.of(text, None)
-    if kb.questionnaire is not None:
-        pages["questionnaire/index.md"] = r.page(
-            "questionnaire.md.j2",
-            data_path(kb.questionnaire),
-            q=kb.questionnaire,
-            levels=levels(kb),
-            data=questionnaire_export.page_data(kb),
-        )
-        resource = questionnaire_export.fhir(kb, base_url)
-        fhir = json.dumps(resource, indent=2, ensure_ascii=False)
-        pages["questionnaire/questionnaire.fhir.json"] = Page.of(fhir + "\n", None)
+    jobs = _jobs(r, kb, site, version)
+    done, traced = fanout.run([job for _, job in jobs], [w for w, _ in jobs], r.ledger.export)
+    for figures in traced:  # in page order: each copy rendered a later run of pages
+        r.ledger.absorb(figures, kb.get)
+    pages = {path: page for part in done for path, page in part.items()}
     # Last, once every page has traced its figures: each source's uses, where it is described.
     pages["references/index.md"] = r.page(
         "references.md.j2",
@@ -285,5 +216,81 @@ def render(
         path = f"{KINDS[e.kind]}/{e.id}.md"
         uses = r.env.get_template("_uses.md.j2").render(key=e.id, heading=True)
         page = pages[path]
-        pages[path] = Page.of(page.content.replace(USES_MARK, uses), page.source, page.updated)
+        utf8 = page.utf8.replace(USES_MARK.encode(), uses.encode())
+        pages[path] = Page(utf8, page.source, page.updated)
+    return pages
+
+
+Job = tuple[float, Callable[[], dict[str, Page]]]  # a rough cost, and what makes the pages
+
+
+def _jobs(r: _Renderer, kb: KnowledgeBase, site: Site, version: str) -> list[Job]:
+    """The pages to render, in order, in jobs weighed by the finding cards they show."""
+    jobs: list[Job] = []
+    for kind, folder in KINDS.items():
+        entities = kb.of(kind)
+        if kind == "study":  # newest first, grouped by year
+            year = {e.id: str(kb.references[e.id].get("year") or "") for e in entities}
+            entities.sort(key=lambda e: (year[e.id], e.id), reverse=True)
+        lists = split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"]))
+        jobs.append((len(lists), partial(_section, r, kind, lists)))
+        for e in entities:
+            cards = len(r.index.findings[e.id] if kind in ("modality", "condition") else [])
+            cards += len(e.get("findings") or []) if kind == "study" else 0
+            jobs.append((2 + cards, partial(_entity, r, e)))
+    studies = kb.of("study")
+
+    def evidence() -> dict[str, Page]:
+        return {
+            pager.path(pager.number): r.page(
+                "evidence.md.j2", None, conditions=columns, pager=pager, entities=studies
+            )
+            for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"])
+        }
+
+    def data() -> dict[str, Page]:
+        pages = {path: Page.of(text, None) for path, text in opendata.files(kb, version).items()}
+        if kb.questionnaire is not None:
+            pages["questionnaire/index.md"] = r.page(
+                "questionnaire.md.j2",
+                data_path(kb.questionnaire),
+                q=kb.questionnaire,
+                levels=levels(kb),
+                data=questionnaire_export.page_data(kb),
+            )
+            resource = questionnaire_export.fhir(kb, site.url)
+            fhir = json.dumps(resource, indent=2, ensure_ascii=False)
+            pages["questionnaire/questionnaire.fhir.json"] = Page.of(fhir + "\n", None)
+        return pages
+
+    return [*jobs, (len(studies) / 10, evidence), (len(studies), data)]
+
+
+def _section(
+    r: _Renderer, kind: str, lists: list[tuple[Pager, Sequence[Entity]]]
+) -> dict[str, Page]:
+    """A section's list of entities, page by page."""
+    title = SECTIONS[kind]
+    return {
+        pager.path(pager.number): r.page(
+            "section.md.j2", None, kind=kind, title=title, entities=part, pager=pager
+        )
+        for pager, part in lists
+    }
+
+
+def _entity(r: _Renderer, e: Entity) -> dict[str, Page]:
+    """An entity's page, its further pages of results, and its citation files."""
+    folder = KINDS[e.kind]
+    rows = r.index.findings[e.id] if e.kind in ("modality", "condition") else []
+    parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
+    page = r.page(f"{e.kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
+    pages = {f"{folder}/{e.id}.md": Page(page.utf8, page.source, e["reviewed"]["date"])}
+    for more, more_rows in parts[1:]:  # a treatment's further results
+        pages[more.path(more.number)] = r.page(
+            "findings.md.j2", None, e=e, rows=more_rows, pager=more
+        )
+    if c := r.citation(e):
+        pages[f"cite/{folder}/{e.id}.bib"] = Page.of(cite.bibtex(c), None)
+        pages[f"cite/{folder}/{e.id}.ris"] = Page.of(cite.ris(c), None)
     return pages

@@ -14,6 +14,7 @@ import pytest
 
 from generator.check import check_dir
 from generator.history import Change
+from generator.model import KnowledgeBase
 from generator.publish import Site
 from generator.render import render
 
@@ -77,3 +78,35 @@ def test_quick_text_path_renders_the_same(root: Path, monkeypatch: pytest.Monkey
     quick = {path: page.content for path, page in render(kb, TODAY).items()}
     monkeypatch.setattr(renderer, "DIGIT", re.compile(""))  # every text takes the full path
     assert {path: page.content for path, page in render(kb, TODAY).items()} == quick
+
+
+def _pages(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    return [(path, page.content) for path, page in render(kb, TODAY).items()]
+
+
+@pytest.mark.parametrize("root", [FIXTURE, FIXTURE.parent.parent.parent / "data"], ids=str)
+def test_the_same_pages_on_one_or_several_processes(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages rendered in forked copies (fanout.py) come back in order, and so do the figures
+    traced on them, which the references and each study's "where this site uses it" list."""
+    kb, _ = check_dir(root, today=TODAY)
+    monkeypatch.setenv("CRYOKB_WORKERS", "1")
+    one = _pages(kb)
+    for n in (2, 3):
+        monkeypatch.setenv("CRYOKB_WORKERS", str(n))
+        assert _pages(kb) == one
+
+
+@pytest.mark.parametrize("root", [FIXTURE, FIXTURE.parent.parent.parent / "data"], ids=str)
+def test_a_card_rendered_once_shows_the_same_everywhere(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finding's card is rendered once and reused; each page it shows on still lists its
+    sources and traces its figures, as if it had been rendered there."""
+    from generator.ledger import Ledger
+
+    kb, _ = check_dir(root, today=TODAY)
+    reused = _pages(kb)
+    monkeypatch.setattr(Ledger, "once", lambda self, key, make: make())
+    assert _pages(kb) == reused

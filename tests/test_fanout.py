@@ -1,0 +1,112 @@
+"""fanout: jobs run on several processes and come back in order, the same as run here."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from generator import fanout
+
+
+def _square(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def _fail(n: int) -> int:
+    raise ValueError(f"job {n} failed")
+
+
+def _children() -> set[str]:
+    """This process's child processes, running or not yet waited for (Linux)."""
+    return {
+        pid
+        for task in Path("/proc/self/task").iterdir()
+        for pid in (task / "children").read_text().split()
+    }
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_results_come_back_in_order_from_each_process(
+    n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRYOKB_WORKERS", str(n))
+    jobs = [partial(_square, i) for i in range(20)]
+    done, states = fanout.run(jobs, [1] * 20, os.getpid)
+    assert [square for square, _ in done] == [i * i for i in range(20)]
+    pids = [pid for _, pid in done]
+    assert len(set(pids)) == n  # each share ran in its own process
+    assert pids == sorted(pids, key=pids.index)  # each process ran one unbroken run of jobs
+    assert states == list(dict.fromkeys(pids))[1:]  # one state from each copy, in job order
+
+
+def test_a_copy_starts_from_this_state_and_carries_back_only_its_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CRYOKB_WORKERS", "2")
+    seen: list[int] = [100]
+    jobs = [partial(seen.append, i) for i in range(4)]
+    _, states = fanout.run(jobs, [1] * 4, lambda: list(seen))
+    assert seen == [100, 0, 1]  # this process ran the first half
+    assert states == [[100, 2, 3]]  # the copy began with what this one had, then ran the rest
+
+
+def test_a_failing_job_in_a_copy_is_reported_with_its_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CRYOKB_WORKERS", "2")
+    jobs = [partial(_square, 1), partial(_fail, 2)]
+    before = _children()
+    with pytest.raises(RuntimeError, match="ValueError: job 2 failed"):
+        fanout.run(jobs, [1, 1], lambda: None)
+    assert _children() == before  # and the copy was waited for: none is left
+
+
+def test_a_failing_job_here_still_waits_for_the_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRYOKB_WORKERS", "2")
+    before = _children()
+    with pytest.raises(ValueError, match="job 0 failed"):
+        fanout.run([partial(_fail, 0), partial(_square, 1)], [1, 1], lambda: None)
+    assert _children() == before
+
+
+def test_one_worker_when_asked_or_by_default_when_other_threads_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CRYOKB_WORKERS", "1")
+    done, states = fanout.run([partial(_square, i) for i in range(4)], [1] * 4, os.getpid)
+    assert {pid for _, pid in done} == {os.getpid()} and states == []
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        monkeypatch.delenv("CRYOKB_WORKERS")
+        assert fanout.workers() == 1  # a copy of a threaded process could deadlock
+        monkeypatch.setenv("CRYOKB_WORKERS", "4")
+        assert fanout.workers() == 4  # unless asked for
+    finally:
+        stop.set()
+        other.join()
+
+
+@pytest.mark.parametrize(
+    ("weights", "parts", "expected"),
+    [
+        ([1] * 10, 2, [5]),
+        ([1] * 9, 3, [3, 6]),
+        ([8, 1, 1], 2, [1]),  # one heavy job: it runs alone
+        ([1, 1, 1, 9], 2, [3]),
+        ([1], 3, [0, 1]),  # fewer jobs than processes: some runs are empty
+    ],
+)
+def test_cuts_share_the_weight(weights: list[int], parts: int, expected: list[int]) -> None:
+    assert fanout.cuts(weights, parts) == expected
+
+
+def test_runs_cover_every_item_once() -> None:
+    items = list(range(450))
+    assert [len(r) for r in fanout.runs(items)] == [200, 200, 50]
+    assert [i for r in fanout.runs(items, 7) for i in r] == items
