@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import bib, evidence, fanout, readability, trace, urls
+from . import bib, evidence, fanout, memory, readability, trace, urls
 from . import load as loader
 from .model import CITE, Entity, KnowledgeBase, as_list, shape
 from .problems import Problem
@@ -60,6 +60,7 @@ FIELD_KIND["maximum_duration"] = "duration"
 TODO = re.compile(r"\bTODO\b")
 
 
+@memory.held()  # see memory.py
 def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Load and check one data folder; the problems come back sorted by file and line."""
     kb, problems = loader.load(root)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .labels import LEVEL
 from .model import CITE, KINDS, Entity, KnowledgeBase, walk
 
 HOMED = ("study", "guideline")  # kinds whose page describes their own reference
@@ -64,6 +65,13 @@ class Index:
             for key in sorted(keys):
                 self.citers[key].append(e)
 
+    def cell_rows(self, modality: Entity) -> list[tuple[Entity, dict[str, Any]]]:
+        """A treatment's contraindications with their cells, strictest level first."""
+        rows = [
+            (self.kb.get("contraindication", c["id"]), c) for c in modality["contraindications"]
+        ]
+        return sorted(rows, key=lambda r: (list(LEVEL).index(r[1]["level"]), r[0]["name"]))
+
     def about(self, study: Entity) -> list[Entity]:
         """The conditions, then the treatments, that a study concerns, each sorted by id."""
         ids = sorted(self.concerned[study.id])
@@ -100,4 +108,5 @@ def href(url: str) -> str:
 def data_path(e: Entity) -> str:
     """Where a page's YAML is published: `data/<folder>/<file>`, as in the repository."""
     folder = KINDS.get(e.kind)
-    return f"data/{folder}/{Path(e.file).name}" if folder else f"data/{Path(e.file).name}"
+    name = os.path.basename(e.file)
+    return f"data/{folder}/{name}" if folder else f"data/{name}"

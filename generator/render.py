@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -14,16 +11,23 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import bib, charts, cite, fanout, opendata, questionnaire_export, structured_data, trace
+from . import (
+    bib,
+    charts,
+    cite,
+    fanout,
+    memory,
+    structured_data,
+    trace,
+)
 from .figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
 from .history import Change
 from .labels import CEBM, LEVEL, SECTIONS, STANCE
 from .ledger import Ledger
 from .links import HOMED, Index, data_path, href, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
-from .pager import SIZE, Pager, split
+from .pages import Page, jobs, uses
 from .publish import Site
-from .questionnaire import levels
 
 REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
 # replaced, once every page is rendered, by where a study or guideline is used on the site
@@ -31,25 +35,7 @@ USES_MARK = "\n@@cryokb-uses@@\n"
 DIGIT = re.compile(r"\d")  # every figure has one
 
 
-@dataclass(frozen=True)
-class Page:
-    """One generated file (Markdown, or JSON) and the data file it comes from, as published
-    (`data/<folder>/<file>`). Held as UTF-8: half the memory of most pages' text."""
-
-    utf8: bytes
-    source: str | None
-    updated: str | None = None  # the review date, for the sitemap's lastmod
-
-    @classmethod
-    def of(cls, content: str, source: str | None, updated: str | None = None) -> Page:
-        return cls(content.encode("utf-8"), source, updated)
-
-    @property
-    def content(self) -> str:
-        return self.utf8.decode("utf-8")
-
-
-class _Renderer:
+class Renderer:
     def __init__(
         self,
         kb: KnowledgeBase,
@@ -62,6 +48,7 @@ class _Renderer:
         self.site, self.version, self.today = site, version, today
         self.index = Index(kb)
         self.ledger = ledger = Ledger(self.index.numbers, self.index.home)
+        self.citations: dict[tuple[str, str], cite.Citation] = {}
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
             undefined=StrictUndefined,
@@ -100,7 +87,6 @@ class _Renderer:
             LEVEL=LEVEL,
             STANCE=STANCE,
             MODALITIES=kb.of("modality"),
-            cell_rows=self.cell_rows,
             best=charts.best,
             chart=lambda current="": charts.chart(kb, current),
             condition_matrix=lambda c: charts.condition_matrix(kb, self.index.findings, c),
@@ -113,7 +99,7 @@ class _Renderer:
             SECTIONS=SECTIONS,
             KINDS=KINDS,
             vancouver=bib.vancouver,
-            ref_of=self.ref_of,
+            ref_of=kb.references.__getitem__,
             review_span=review_span,
             jsonld=lambda e: structured_data.jsonld(e, kb, site.url),
             overdue=lambda e: date.fromisoformat(e["next_review"]) < today,
@@ -123,23 +109,19 @@ class _Renderer:
             version=version,
             citation_of=lambda e: self.citation(e),
         )
-
-    def cell_rows(self, modality: Entity) -> list[tuple[Entity, dict[str, Any]]]:
-        """A treatment's contraindications with their cells, strictest level first."""
-        rows = [
-            (self.kb.get("contraindication", c["id"]), c) for c in modality["contraindications"]
-        ]
-        return sorted(rows, key=lambda r: (list(LEVEL).index(r[1]["level"]), r[0]["name"]))
+        macros: Any = self.env.get_template("_macros.md.j2").module  # made once, not per page
+        self.finding_card = macros.finding_card
+        self.env.globals.update(sof=macros.sof, cells=macros.cells)
 
     def citation(self, e: Entity) -> cite.Citation | None:
         """How to cite this page, for the kinds clinicians cite; None for the others."""
         if e.kind not in cite.CITED_KINDS:
             return None
-        title = self.kb.references[e.id].get("title") if e.kind == "study" else e["name"]
-        return cite.citation(e, plain_text(title), self.site.url, self.version, self.today)
-
-    def ref_of(self, key: str) -> bib.Reference:
-        return self.kb.references[key]
+        if (e.kind, e.id) not in self.citations:  # asked for twice on the page, then its files
+            title = self.kb.references[e.id].get("title") if e.kind == "study" else e["name"]
+            made = cite.citation(e, plain_text(title), self.site.url, self.version, self.today)
+            self.citations[e.kind, e.id] = made
+        return self.citations[e.kind, e.id]
 
     def md(self, text: str, src: str = "") -> Markup:
         """Data text as inline Markdown: HTML escaped, [@key] linked, and each figure followed
@@ -170,9 +152,8 @@ class _Renderer:
 
     def card(self, study: Entity, f: dict[str, Any], with_condition: bool = False) -> Markup:
         """A finding's card, rendered once for each way it is shown (see Ledger.once)."""
-        make = self.env.get_template("_macros.md.j2").module.finding_card  # type: ignore[attr-defined]
         key = (study.id, id(f), with_condition)
-        return self.ledger.once(key, lambda: make(study, f, with_condition))
+        return self.ledger.once(key, lambda: self.finding_card(study, f, with_condition))
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
         """Render a page; its reference list holds every source cited anywhere on it."""
@@ -184,6 +165,7 @@ class _Renderer:
         return Page.of(text, source)
 
 
+@memory.held()  # see memory.py
 def render(
     kb: KnowledgeBase,
     today: date | None = None,
@@ -195,13 +177,13 @@ def render(
 
     `today` dates the overdue notices, `site` gives the address and repository, `changes` each
     data file's git history (see history.py), `version` the data's version for open data.
-    The pages are rendered on two cores where there are two (fanout.py), with the same result.
+    The pages are rendered on every core (fanout.py), with the same result as on one.
     """
     site = site or Site()
     version = version or "unversioned"
-    r = _Renderer(kb, today or date.today(), site, changes or {}, version)
-    jobs = _jobs(r, kb, site, version)
-    done, traced = fanout.run([job for _, job in jobs], [w for w, _ in jobs], r.ledger.export)
+    r = Renderer(kb, today or date.today(), site, changes or {}, version)
+    work = jobs(r, kb, site, version)
+    done, traced = fanout.run([job for _, job in work], [w for w, _ in work], r.ledger.export)
     for figures in traced:  # in page order: each copy rendered a later run of pages
         r.ledger.absorb(figures, kb.get)
     pages = {path: page for part in done for path, page in part.items()}
@@ -212,85 +194,10 @@ def render(
         keys=[k for k in kb.references if not any(k in kb.entities[kind] for kind in HOMED)],
         entities=list(kb.pages()),
     )
-    for e in (e for kind in HOMED for e in kb.of(kind)):
-        path = f"{KINDS[e.kind]}/{e.id}.md"
-        uses = r.env.get_template("_uses.md.j2").render(key=e.id, heading=True)
-        page = pages[path]
-        utf8 = page.utf8.replace(USES_MARK.encode(), uses.encode())
-        pages[path] = Page(utf8, page.source, page.updated)
-    return pages
-
-
-Job = tuple[float, Callable[[], dict[str, Page]]]  # a rough cost, and what makes the pages
-
-
-def _jobs(r: _Renderer, kb: KnowledgeBase, site: Site, version: str) -> list[Job]:
-    """The pages to render, in order, in jobs weighed by the finding cards they show."""
-    jobs: list[Job] = []
-    for kind, folder in KINDS.items():
-        entities = kb.of(kind)
-        if kind == "study":  # newest first, grouped by year
-            year = {e.id: str(kb.references[e.id].get("year") or "") for e in entities}
-            entities.sort(key=lambda e: (year[e.id], e.id), reverse=True)
-        lists = split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"]))
-        jobs.append((len(lists), partial(_section, r, kind, lists)))
-        for e in entities:
-            cards = len(r.index.findings[e.id] if kind in ("modality", "condition") else [])
-            cards += len(e.get("findings") or []) if kind == "study" else 0
-            jobs.append((2 + cards, partial(_entity, r, e)))
-    studies = kb.of("study")
-
-    def evidence() -> dict[str, Page]:
-        return {
-            pager.path(pager.number): r.page(
-                "evidence.md.j2", None, conditions=columns, pager=pager, entities=studies
-            )
-            for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"])
-        }
-
-    def data() -> dict[str, Page]:
-        pages = {path: Page.of(text, None) for path, text in opendata.files(kb, version).items()}
-        if kb.questionnaire is not None:
-            pages["questionnaire/index.md"] = r.page(
-                "questionnaire.md.j2",
-                data_path(kb.questionnaire),
-                q=kb.questionnaire,
-                levels=levels(kb),
-                data=questionnaire_export.page_data(kb),
-            )
-            resource = questionnaire_export.fhir(kb, site.url)
-            fhir = json.dumps(resource, indent=2, ensure_ascii=False)
-            pages["questionnaire/questionnaire.fhir.json"] = Page.of(fhir + "\n", None)
-        return pages
-
-    return [*jobs, (len(studies) / 10, evidence), (len(studies), data)]
-
-
-def _section(
-    r: _Renderer, kind: str, lists: list[tuple[Pager, Sequence[Entity]]]
-) -> dict[str, Page]:
-    """A section's list of entities, page by page."""
-    title = SECTIONS[kind]
-    return {
-        pager.path(pager.number): r.page(
-            "section.md.j2", None, kind=kind, title=title, entities=part, pager=pager
-        )
-        for pager, part in lists
-    }
-
-
-def _entity(r: _Renderer, e: Entity) -> dict[str, Page]:
-    """An entity's page, its further pages of results, and its citation files."""
-    folder = KINDS[e.kind]
-    rows = r.index.findings[e.id] if e.kind in ("modality", "condition") else []
-    parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
-    page = r.page(f"{e.kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
-    pages = {f"{folder}/{e.id}.md": Page(page.utf8, page.source, e["reviewed"]["date"])}
-    for more, more_rows in parts[1:]:  # a treatment's further results
-        pages[more.path(more.number)] = r.page(
-            "findings.md.j2", None, e=e, rows=more_rows, pager=more
-        )
-    if c := r.citation(e):
-        pages[f"cite/{folder}/{e.id}.bib"] = Page.of(cite.bibtex(c), None)
-        pages[f"cite/{folder}/{e.id}.ris"] = Page.of(cite.ris(c), None)
+    homed = fanout.runs([e for kind in HOMED for e in kb.of(kind)])
+    where = [partial(uses, r, run) for run in homed]
+    found, _ = fanout.run(where, [len(run) for run in homed], lambda: None)
+    for path, text in (item for part in found for item in part.items()):
+        utf8 = pages[path].utf8.replace(USES_MARK.encode(), text.encode())
+        pages[path] = Page(utf8, pages[path].source, pages[path].updated)
     return pages

@@ -49,6 +49,7 @@ def test_a_copy_starts_from_this_state_and_carries_back_only_its_state(
     monkeypatch.setenv("CRYOKB_WORKERS", "2")
     seen: list[int] = [100]
     jobs = [partial(seen.append, i) for i in range(4)]
+    monkeypatch.setattr(fanout, "HERE", 1.0)
     _, states = fanout.run(jobs, [1] * 4, lambda: list(seen))
     assert seen == [100, 0, 1]  # this process ran the first half
     assert states == [[100, 2, 3]]  # the copy began with what this one had, then ran the rest
@@ -104,6 +105,11 @@ def test_one_worker_when_asked_or_by_default_when_other_threads_run(
 )
 def test_cuts_share_the_weight(weights: list[int], parts: int, expected: list[int]) -> None:
     assert fanout.cuts(weights, parts) == expected
+
+
+def test_the_first_run_can_carry_more_than_the_others() -> None:
+    assert fanout.cuts([1] * 9, 2, here=2.0) == [6]  # 6 here, 3 in the copy
+    assert fanout.cuts([1] * 8, 3, here=2.0) == [4, 6]
 
 
 def test_runs_cover_every_item_once() -> None:
