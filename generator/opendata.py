@@ -60,8 +60,10 @@ def schema() -> dict[str, Any]:
 
 def files(kb: KnowledgeBase, version: str) -> dict[str, str]:
     """Path under the docs folder -> text, for the open data files."""
+    # The knowledge base is written compact: json's fast C encoder only runs without indent.
+    whole = json.dumps(knowledge_base(kb, version), ensure_ascii=False, separators=(",", ":"))
     out = {
-        "data/cryokb.json": json.dumps(knowledge_base(kb, version), indent=1, ensure_ascii=False),
+        "data/cryokb.json": whole,
         "data/cryokb.schema.json": json.dumps(schema(), indent=1),
     }
     for kind in [*KINDS, "questionnaire", "common"]:

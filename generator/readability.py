@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 import pyphen
 
@@ -45,9 +45,12 @@ def _dictionary() -> pyphen.Pyphen:
 
 def syllables(word: str) -> int:
     """Syllables in one word, as pyphen's hyphenation points count them (at least 1)."""
-    if word[0].isdigit():
-        return 1
-    hyphenated: str = _dictionary().inserted(word.lower())
+    return 1 if word[0].isdigit() else _syllables(word.lower())
+
+
+@lru_cache(maxsize=1 << 16)  # texts share most of their words
+def _syllables(word: str) -> int:
+    hyphenated: str = _dictionary().inserted(word)
     return max(1, hyphenated.count("-") + 1)
 
 
