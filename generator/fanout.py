@@ -83,15 +83,17 @@ def _fork(jobs: Sequence[Callable[[], T]], state: Callable[[], Any]) -> tuple[in
         os.close(write)
         return pid, read
     os.close(read)  # the copy: run the jobs, send the results, leave without cleaning up
-    code = 0
-    try:
-        done = ([job() for job in jobs], state())
-        payload = pickle.dumps((True, done), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:
-        payload, code = pickle.dumps((False, traceback.format_exc())), 1
-    with os.fdopen(write, "wb") as out:
-        out.write(payload)
-    os._exit(code)
+    code = 1
+    try:  # whatever happens, the copy never returns into the caller's code
+        try:
+            done = ([job() for job in jobs], state())
+            payload, code = pickle.dumps((True, done), protocol=pickle.HIGHEST_PROTOCOL), 0
+        except BaseException:
+            payload = pickle.dumps((False, traceback.format_exc()))
+        with os.fdopen(write, "wb") as out:
+            out.write(payload)
+    finally:
+        os._exit(code)
 
 
 def _collect(pid: int, read: int) -> tuple[bool, Any]:

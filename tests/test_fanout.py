@@ -116,3 +116,20 @@ def test_runs_cover_every_item_once() -> None:
     items = list(range(450))
     assert [len(r) for r in fanout.runs(items)] == [200, 200, 50]
     assert [i for r in fanout.runs(items, 7) for i in r] == items
+
+
+def _die(n: int) -> int:
+    os._exit(3)  # as if the copy were killed: it sends nothing
+
+
+def test_a_copy_that_dies_without_a_word_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRYOKB_WORKERS", "2")
+    with pytest.raises(RuntimeError, match="ended without sending its results"):
+        fanout.run([partial(_square, 1), partial(_die, 2)], [1, 1], lambda: None)
+
+
+def test_results_that_cannot_be_sent_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRYOKB_WORKERS", "2")
+    jobs = [partial(_square, 1), partial(_square, 2)]
+    with pytest.raises(RuntimeError, match="pickle"):
+        fanout.run(jobs, [1, 1], lambda: (lambda: None))  # a function cannot be pickled
