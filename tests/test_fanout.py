@@ -132,4 +132,4 @@ def test_results_that_cannot_be_sent_are_reported(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CRYOKB_WORKERS", "2")
     jobs = [partial(_square, 1), partial(_square, 2)]
     with pytest.raises(RuntimeError, match="pickle"):
-        fanout.run(jobs, [1, 1], lambda: (lambda: None))  # a function cannot be pickled
+        fanout.run(jobs, [1, 1], lambda: lambda: None)  # a function cannot be pickled
