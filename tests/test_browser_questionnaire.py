@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from typing import Any
 
 import pytest
@@ -333,6 +334,27 @@ def test_page_data_matches_the_yaml(page: Any, base_url: str) -> None:
     page.goto(base_url + "questionnaire/")
     embedded = json.loads(page.locator("#cryokb-questionnaire").get_attribute("data-questionnaire"))
     assert embedded == page_data(KB)
+
+
+def _late(page: Any, script: str, seconds: float = 0.5) -> None:
+    """Serve `script` late, so the page's other scripts run first (as after instant navigation)."""
+    page.route(f"**/{script}", lambda route: (time.sleep(seconds), route.continue_()))
+
+
+def test_instant_navigation_works_when_the_rules_script_runs_last(page: Any, base_url: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _late(page, "questionnaire-logic.js")
+    page.goto(base_url)
+    page.evaluate("window.__sameDocument = true")
+    page.locator("a", has_text="Answer the questionnaire").first.click()
+    page.locator("#cryokb-questionnaire form").wait_for()
+    assert page.evaluate("window.__sameDocument === true")  # instant navigation, no reload
+    _keyboard_answer(page, dict.fromkeys(IDS, "no"))
+    assert _active(page)["text"] == "Check your answers"
+    _tab_to(page, "See the results")
+    assert set(_results(page).values()) == {"none-found"}
+    assert errors == []
 
 
 def test_keyboard_only_from_home_by_instant_navigation_to_print(page: Any, base_url: str) -> None:

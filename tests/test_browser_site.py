@@ -111,6 +111,20 @@ def test_search_finds_a_study_by_title_author_doi_and_condition(page: Any, base_
     assert all(r.startswith(base_url) for r in page.requests)  # no third party
 
 
+def test_search_page_by_instant_navigation_when_pagefind_runs_last(page: Any, base_url: str) -> None:
+    from tests.test_browser_questionnaire import _late
+
+    _late(page, "pagefind-ui.js")
+    page.goto(base_url)
+    page.evaluate("window.__sameDocument = true")
+    page.locator("a.md-nav__link[href$='/search/']").first.dispatch_event("click")
+    page.wait_for_function("location.pathname.endsWith('/search/')")
+    assert page.evaluate("window.__sameDocument === true")  # instant navigation, no reload
+    box = page.get_by_role("searchbox").or_(page.get_by_role("textbox")).first
+    box.fill("ice pack")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+
+
 def test_search_by_keyboard_with_an_address_query_passes_axe(page: Any, base_url: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

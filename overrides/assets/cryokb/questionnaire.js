@@ -199,6 +199,13 @@
     const root = document.getElementById("cryokb-questionnaire");
     // The data rides in an attribute: Material's instant navigation re-runs <script> tags.
     if (!root || !root.dataset.questionnaire || root.dataset.ready) return;
+    // After instant navigation the theme re-inserts this page's scripts, and they may run in
+    // any order: wait for the rules' script if it has not run yet.
+    if (!window.CryokbQuestionnaire) {
+      const logic = document.querySelector('script[src*="questionnaire-logic.js"]');
+      if (logic) logic.addEventListener("load", start, { once: true });
+      return;
+    }
     root.dataset.ready = "true";
     for (const node of document.querySelectorAll(".cryokb-checklist")) node.hidden = true;
     // The table of contents must not point at the checklist the script has just hidden.

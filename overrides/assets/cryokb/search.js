@@ -7,7 +7,14 @@
 
   async function start() {
     const root = document.getElementById("cryokb-search");
-    if (!root || root.dataset.ready || !window.PagefindUI) return;
+    if (!root || root.dataset.ready) return;
+    // After instant navigation the theme re-inserts this page's scripts, and they may run in
+    // any order: wait for Pagefind's script if it has not run yet.
+    if (!window.PagefindUI) {
+      const ui = document.querySelector('script[src*="pagefind-ui.js"]');
+      if (ui) ui.addEventListener("load", start, { once: true });
+      return;
+    }
     root.dataset.ready = "true";
     const bundle = new URL(root.dataset.bundle, window.location.href);
     const site = new URL("../", bundle).pathname; // the site's root, also under a sub-path
