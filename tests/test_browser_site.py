@@ -111,7 +111,7 @@ def test_search_finds_a_study_by_title_author_doi_and_condition(page: Any, base_
     assert all(r.startswith(base_url) for r in page.requests)  # no third party
 
 
-def test_search_page_by_instant_navigation_when_pagefind_runs_last(page: Any, base_url: str) -> None:
+def test_search_by_instant_navigation_when_pagefind_runs_last(page: Any, base_url: str) -> None:
     from tests.test_browser_questionnaire import _late
 
     _late(page, "pagefind-ui.js")
