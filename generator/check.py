@@ -75,10 +75,7 @@ def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
     every citation is known."""
     used: set[str] = set(kb.entities["study"]) | set(kb.entities["guideline"])
     entities = [e for e in kb.all() if not e.broken]  # a broken file's error is reported
-    runs = fanout.runs(entities)
-    jobs = [partial(_checked, run, kb, today) for run in runs]
-    done, _ = fanout.run(jobs, [len(run) for run in runs], lambda: None)
-    for found, cited in done:
+    for found, cited in fanout.map_runs(partial(_checked, kb=kb, today=today), entities):
         yield from found
         used |= cited
     if kb.questionnaire is not None and not kb.questionnaire.broken:

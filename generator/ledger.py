@@ -16,6 +16,8 @@ from .links import href
 from .model import Entity
 
 CITED, TRACED = 0, 1  # what a recorded step did
+Tape = list[tuple[int, str, str]]  # the steps of a block: (CITED or TRACED, source, figure)
+Made = tuple[Hashable, Markup, Tape]  # a block's key, its text and its steps
 
 
 class Ledger:
@@ -26,8 +28,8 @@ class Ledger:
         self.current: Entity | None = None  # the page being rendered, for traced figures
         self.cited: dict[str, None] = {}  # the sources cited on it so far, in order
         self.traced: dict[str, list[tuple[str, Entity]]] = defaultdict(list)
-        self._tape: list[tuple[int, str, str]] | None = None  # the steps of a block being made
-        self._made: dict[Hashable, tuple[Markup, list[tuple[int, str, str]]]] = {}
+        self._tape: Tape | None = None  # the steps of the block being made
+        self._made: dict[Hashable, tuple[Markup, Tape]] = {}
 
     def begin(self, entity: Entity | None) -> None:
         """Start a page: about `entity` (None for a list or an index), nothing cited yet."""
@@ -98,6 +100,15 @@ class Ledger:
         """Add figures traced elsewhere (`export`), after those traced here."""
         for key, figure, kind, ident in traced:
             self.traced[key].append((figure, get(kind, ident)))
+
+    def made(self, keys: list[Hashable]) -> list[Made]:
+        """The blocks made under `keys` (see once), to `adopt` in another process."""
+        return [(key, *self._made[key]) for key in keys]
+
+    def adopt(self, made: list[Made]) -> None:
+        """Take blocks made elsewhere (`made`): each is then reused as if made here."""
+        for key, text, tape in made:
+            self._made[key] = (text, tape)
 
     def once(self, key: Hashable, make: Callable[[], Markup]) -> Markup:
         """`make()`, called the first time `key` is asked for; each later time its text is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -23,7 +24,7 @@ from . import (
 from .figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
 from .history import Change
 from .labels import CEBM, LEVEL, SECTIONS, STANCE
-from .ledger import Ledger
+from .ledger import Ledger, Made
 from .links import HOMED, Index, data_path, href, url_for
 from .model import CITE, KINDS, Entity, KnowledgeBase, plain_text
 from .pages import Page, jobs, uses
@@ -152,8 +153,15 @@ class Renderer:
 
     def card(self, study: Entity, f: dict[str, Any], with_condition: bool = False) -> Markup:
         """A finding's card, rendered once for each way it is shown (see Ledger.once)."""
-        key = (study.id, id(f), with_condition)
+        key = (study.id, id(f), with_condition)  # a forked copy shares this process's ids
         return self.ledger.once(key, lambda: self.finding_card(study, f, with_condition))
+
+    def cards(self, findings: Sequence[tuple[Entity, dict[str, Any]]]) -> list[Made]:
+        """These findings' cards as their study's page and their treatment's show them (with
+        their condition), made to be adopted by every process that renders pages."""
+        for study, f in findings:
+            self.card(study, f, True)
+        return self.ledger.made([(study.id, id(f), True) for study, f in findings])
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
         """Render a page; its reference list holds every source cited anywhere on it."""
@@ -182,6 +190,10 @@ def render(
     site = site or Site()
     version = version or "unversioned"
     r = Renderer(kb, today or date.today(), site, changes or {}, version)
+    # A finding's card shows on its study's page and its treatment's: made once, on every core.
+    findings = [(s, f) for s in kb.of("study") for f in s.get("findings") or []]
+    for made in fanout.map_runs(r.cards, findings):
+        r.ledger.adopt(made)
     work = jobs(r, kb, site, version)
     done, traced = fanout.run([job for _, job in work], [w for w, _ in work], r.ledger.export)
     for figures in traced:  # in page order: each copy rendered a later run of pages
@@ -194,9 +206,7 @@ def render(
         keys=[k for k in kb.references if not any(k in kb.entities[kind] for kind in HOMED)],
         entities=list(kb.pages()),
     )
-    homed = fanout.runs([e for kind in HOMED for e in kb.of(kind)])
-    where = [partial(uses, r, run) for run in homed]
-    found, _ = fanout.run(where, [len(run) for run in homed], lambda: None)
+    found = fanout.map_runs(partial(uses, r), [e for kind in HOMED for e in kb.of(kind)])
     for path, text in (item for part in found for item in part.items()):
         utf8 = pages[path].utf8.replace(USES_MARK.encode(), text.encode())
         pages[path] = Page(utf8, pages[path].source, pages[path].updated)

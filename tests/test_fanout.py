@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from functools import partial
@@ -133,3 +134,19 @@ def test_results_that_cannot_be_sent_are_reported(monkeypatch: pytest.MonkeyPatc
     jobs = [partial(_square, 1), partial(_square, 2)]
     with pytest.raises(RuntimeError, match="pickle"):
         fanout.run(jobs, [1, 1], lambda: lambda: None)  # a function cannot be pickled
+
+
+def test_what_a_copy_shares_is_frozen_for_its_collector_and_thawed_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A copy's garbage collector skips what it shares (so it does not copy it); the freeze
+    ends with the run, even when a job fails, so nothing stays uncollectable."""
+    monkeypatch.setenv("CRYOKB_WORKERS", "2")
+    shared = [[i] for i in range(1000)]  # made before the run: shared with the copy
+    frozen = partial(gc.get_freeze_count)
+    done, _ = fanout.run([frozen, frozen], [1, 1], lambda: None)
+    assert all(count >= len(shared) for count in done)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ValueError):
+        fanout.run([partial(_fail, 0), frozen], [1, 1], lambda: None)
+    assert gc.get_freeze_count() == 0

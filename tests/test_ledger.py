@@ -52,3 +52,15 @@ def test_figures_traced_in_a_copy_come_back_after_those_traced_here() -> None:
     there.trace("2 minutes", "ref")
     here.absorb(there.export(), lambda kind, ident: {"a": a, "b": b}[ident])
     assert here.traced["ref"] == [("1 minute", a), ("2 minutes", b)]
+
+
+def test_a_block_made_ahead_in_another_ledger_cites_and_traces_where_it_is_shown() -> None:
+    ahead, here = Ledger({"a": 1}, {"a": "/a.md"}), Ledger({"a": 1}, {"a": "/a.md"})
+    text = ahead.once("card", lambda: Markup(ahead.mark("5 minutes", "a")))
+    assert ahead.traced == {}  # made on no page: nothing traced there
+    here.adopt(ahead.made(["card"]))
+    page = _page("p")
+    here.begin(page)
+    assert here.once("card", lambda: Markup("never made")) == text
+    assert list(here.cited) == ["a"]
+    assert here.traced["a"] == [("5 minutes", page)]
