@@ -19,9 +19,10 @@ from . import memory
 T = TypeVar("T")
 R = TypeVar("R")
 RUN = 200  # items in one job (see runs)
-# A copy runs slower than this process: the first time it touches an object (even to count a
-# reference to it) the memory holding it is copied. Measured at 10,000 studies: about 1.25x.
-HERE = 1.25
+# A copy's share costs it more than its jobs: it pickles what it made and this process unpickles
+# it; and the first time it writes to shared memory (even to count a reference) that memory is
+# copied. Measured at 10,000 studies: about 1.1x.
+HERE = 1.1
 MAX_WORKERS = 8  # more copies cost more memory than they save time on lists this size
 
 

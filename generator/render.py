@@ -33,6 +33,7 @@ from .publish import Site
 REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
 # replaced, once every page is rendered, by where a study or guideline is used on the site
 USES_MARK = "\n@@cryokb-uses@@\n"
+WHERE_MARK = "@@cryokb-where@@"  # in a finding's card: where it was seen, on pages that say so
 DIGIT = re.compile(r"\d")  # every figure has one
 
 
@@ -111,7 +112,7 @@ class Renderer:
             citation_of=lambda e: self.citation(e),
         )
         macros: Any = self.env.get_template("_macros.md.j2").module  # made once, not per page
-        self.finding_card = macros.finding_card
+        self.finding_card, self.card_where = macros.finding_card, macros.card_where
         self.env.globals.update(sof=macros.sof, cells=macros.cells)
 
     def citation(self, e: Entity) -> cite.Citation | None:
@@ -152,16 +153,20 @@ class Renderer:
         return Markup(str(self.md(text, src)).replace("|", "&#124;"))
 
     def card(self, study: Entity, f: dict[str, Any], with_condition: bool = False) -> Markup:
-        """A finding's card, rendered once for each way it is shown (see Ledger.once)."""
-        key = (study.id, id(f), with_condition)  # a forked copy shares this process's ids
-        return self.ledger.once(key, lambda: self.finding_card(study, f, with_condition))
+        """A finding's card, rendered once (see Ledger.once); a page that lists findings of
+        several conditions adds the finding's condition to it."""
+        key = (study.id, id(f))  # a forked copy shares this process's ids
+        text = self.ledger.once(key, lambda: self.finding_card(study, f))
+        if not with_condition:
+            return text.replace(WHERE_MARK, Markup())
+        where = self.ledger.once(("where", f.get("condition")), lambda: self.card_where(f))
+        return text.replace(WHERE_MARK, where)
 
     def cards(self, findings: Sequence[tuple[Entity, dict[str, Any]]]) -> list[Made]:
-        """These findings' cards as their study's page and their treatment's show them (with
-        their condition), made to be adopted by every process that renders pages."""
+        """These findings' cards, made to be adopted by every process that renders pages."""
         for study, f in findings:
-            self.card(study, f, True)
-        return self.ledger.made([(study.id, id(f), True) for study, f in findings])
+            self.card(study, f)
+        return self.ledger.made([(study.id, id(f)) for study, f in findings])
 
     def page(self, template: str, source: str | None, **context: Any) -> Page:
         """Render a page; its reference list holds every source cited anywhere on it."""
@@ -190,7 +195,8 @@ def render(
     site = site or Site()
     version = version or "unversioned"
     r = Renderer(kb, today or date.today(), site, changes or {}, version)
-    # A finding's card shows on its study's page and its treatment's: made once, on every core.
+    # A finding's card shows on the pages of its study, treatment and condition: made once,
+    # on every core, before them.
     findings = [(s, f) for s in kb.of("study") for f in s.get("findings") or []]
     for made in fanout.map_runs(r.cards, findings):
         r.ledger.adopt(made)

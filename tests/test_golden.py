@@ -111,3 +111,17 @@ def test_a_card_rendered_once_shows_the_same_everywhere(
     monkeypatch.setattr(Ledger, "once", lambda self, key, make: make())
     monkeypatch.setattr(Ledger, "made", lambda self, keys: [])  # nothing made ahead to adopt
     assert _pages(kb) == reused
+
+
+def test_a_card_says_where_its_finding_was_seen_escaped_once() -> None:
+    """The condition added to a reused card on a treatment's page is escaped once, like the
+    rest of the card, and a condition's own page does not repeat it."""
+    kb, _ = check_dir(FIXTURE, today=TODAY)
+    condition = kb.of("condition")[0]
+    condition.doc.data["name"] = "Aches & <pains>"
+    pages = dict(_pages(kb))
+    modality = next(t for p, t in pages.items() if p.startswith("modalities/") and "Outcome" in t)
+    assert "**Outcome:**" in modality
+    assert "in [Aches &amp; &lt;pains&gt;](" in modality
+    assert "&amp;amp;" not in "".join(pages.values())
+    assert ", in [" not in pages[f"conditions/{condition.id}.md"]
