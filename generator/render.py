@@ -9,13 +9,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import (
     bib,
     charts,
     cite,
+    engine,
     fanout,
     memory,
     structured_data,
@@ -51,17 +51,7 @@ class Renderer:
         self.index = Index(kb)
         self.ledger = ledger = Ledger(self.index.numbers, self.index.home)
         self.citations: dict[tuple[str, str], cite.Citation] = {}
-        self.env = Environment(
-            loader=PackageLoader("generator", "templates"),
-            undefined=StrictUndefined,
-            autoescape=True,
-            auto_reload=False,  # templates do not change while pages render: no stat per page
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            comment_start_string="{##",  # Markdown anchors look like {#id}
-            comment_end_string="##}",
-        )
+        self.env = engine.environment()
         self.env.tests.update(
             for_conditions=lambda f, cs: f.get("condition") in cs,
             level_is=lambda c, level: c["level"] == level,

@@ -125,3 +125,20 @@ def test_a_card_says_where_its_finding_was_seen_escaped_once() -> None:
     assert "in [Aches &amp; &lt;pains&gt;](" in modality
     assert "&amp;amp;" not in "".join(pages.values())
     assert ", in [" not in pages[f"conditions/{condition.id}.md"]
+
+
+def test_templates_print_through_the_quick_escape_and_still_escape_text() -> None:
+    """The compiled templates call render._escape (Markup passes through uncopied); plain text
+    is escaped as before, and a dict key or an entity field reads as Jinja would read it."""
+    from markupsafe import Markup
+
+    from generator import engine
+    from generator import render as render_module
+
+    kb, _ = check_dir(FIXTURE, today=TODAY)
+    r = render_module.Renderer(kb, TODAY, render_module.Site(), {}, "v")
+    template = r.env.from_string("{{ a }}|{{ b }}|{{ d.k }}|{{ e.id }}:{{ e.name }}|{{ d.items }}")
+    assert template.root_render_func.__globals__["escape"] is engine._escape
+    e = kb.of("condition")[0]
+    out = template.render(a="<x>", b=Markup("<i>"), d={"items": 1, "k": "&"}, e=e)
+    assert out.startswith(f"&lt;x&gt;|<i>|&amp;|{e.id}:{e['name']}|&lt;built-in method items")

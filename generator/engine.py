@@ -1,0 +1,62 @@
+"""The Jinja environment pages are rendered with: strict, escaping, and quicker where Jinja is
+slow for this data (about 9% of a render at 10,000 studies)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup, escape
+
+from .model import Entity
+
+_DICT_ATTRS = frozenset(dir(dict))
+_ENTITY_ATTRS = frozenset(dir(Entity)) | {f.name for f in fields(Entity)}
+
+
+def _escape(value: Any) -> Markup:
+    """Jinja's escape for what a template prints, without copying text already Markup."""
+    return value if type(value) is Markup else escape(value)
+
+
+class _Template(Template):
+    @classmethod
+    def _from_namespace(cls, environment: Environment, namespace: Any, globals: Any) -> Any:
+        namespace["escape"] = _escape  # what the compiled template calls on each value
+        return super()._from_namespace(environment, namespace, globals)
+
+
+class _Environment(Environment):
+    """Jinja, with `x.name` read straight from a dict's or an entity's data where `name` is not
+    an attribute: Jinja tries the attribute first, and raising each miss cost 5% of a render."""
+
+    template_class = _Template
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        kind = type(obj)
+        if kind is dict and attribute not in _DICT_ATTRS:
+            data = obj
+        elif kind is Entity and attribute not in _ENTITY_ATTRS:
+            data = obj.data
+        else:
+            return super().getattr(obj, attribute)
+        try:
+            return data[attribute]
+        except KeyError:
+            return self.undefined(obj=obj, name=attribute)
+
+
+def environment() -> Environment:
+    """A new environment over generator/templates (the caller adds filters and globals)."""
+    return _Environment(
+        loader=PackageLoader("generator", "templates"),
+        undefined=StrictUndefined,
+        autoescape=True,
+        auto_reload=False,  # templates do not change while pages render: no stat per page
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        comment_start_string="{##",  # Markdown anchors look like {#id}
+        comment_end_string="##}",
+    )
