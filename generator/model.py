@@ -111,9 +111,15 @@ def walk(data: Any) -> list[tuple[Path_, Any]]:
     return out
 
 
+_SHAPES: dict[Path_, Path_] = {}  # the same few paths recur in every file
+
+
 def shape(path: Path_) -> Path_:
     """The path with each list index as "*": the form of check's path patterns."""
-    return tuple("*" if isinstance(x, int) else x for x in path)
+    found = _SHAPES.get(path)
+    if found is None:
+        found = _SHAPES[path] = tuple("*" if isinstance(x, int) else x for x in path)
+    return found
 
 
 def plain_text(text: str) -> str:
