@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .labels import LEVEL
-from .model import CITE, KINDS, Entity, KnowledgeBase, walk
+from .model import KINDS, Entity, KnowledgeBase, cited
 
 HOMED = ("study", "guideline")  # kinds whose page describes their own reference
 
@@ -59,10 +59,7 @@ class Index:
                 self.modalities[se].append((m, ""))
         self.home = homes(kb)
         for e in kb.pages():
-            nodes = walk(e.data)
-            keys = {v for path, v in nodes if path and path[-1] == "ref"}
-            keys |= {k for _, v in nodes if isinstance(v, str) for k in CITE.findall(v)}
-            for key in sorted(keys):
+            for key in sorted(cited(e.data)):
                 self.citers[key].append(e)
 
     def cell_rows(self, modality: Entity) -> list[tuple[Entity, dict[str, Any]]]:

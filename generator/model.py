@@ -111,6 +111,26 @@ def walk(data: Any) -> list[tuple[Path_, Any]]:
     return out
 
 
+def cited(data: Any) -> set[str]:
+    """The keys of the sources nested data cites: its `ref` fields and [@key] markers."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "[@" in value:
+                found.update(CITE.findall(value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key == "ref" and isinstance(item, str):
+                    found.add(item)
+                else:
+                    stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
+
+
 _SHAPES: dict[Path_, Path_] = {}  # the same few paths recur in every file
 
 
