@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -30,13 +31,17 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         if child.is_dir() and child.name not in known:
             problems.append(Problem(_name(child, cwd), 0, 0, "unknown data folder"))
     files: list[tuple[str, Path, str]] = []
+    size: dict[Path, int] = {}
     for kind, folder in KINDS.items():
-        for path in sorted((root / folder).glob("*")):
-            name = _name(path, cwd)
-            if path.suffix != ".yaml":
+        shown = _name(root / folder, cwd)
+        for entry in _listed(root / folder):
+            name = f"{shown}/{entry.name}"
+            if not entry.name.endswith(".yaml"):
                 problems.append(Problem(name, 0, 0, "data files must end in .yaml"))
                 continue
+            path = Path(entry.path)
             files.append((kind, path, name))
+            size[path] = entry.stat().st_size
     qpath = root / f"{QUESTIONNAIRE}.yaml"
     if qpath.exists():
         files.append((QUESTIONNAIRE, qpath, _name(qpath, cwd)))
@@ -46,7 +51,7 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         problems.append(Problem(kb.bib_file, 0, 0, "bibliography file is missing"))
     chunks = fanout.runs(files)
     jobs: list[Callable[[], Any]] = [partial(_entities, chunk) for chunk in chunks]
-    weights = [sum(_size(path) for _, path, _ in chunk) for chunk in chunks]
+    weights = [sum(size.get(path, 0) for _, path, _ in chunk) for chunk in chunks]
     if bpath.exists():  # parsing BibTeX costs about twice as much a byte as YAML
         jobs.insert(0, partial(bib.load, bpath, kb.bib_file))
         weights.insert(0, 2 * _size(bpath))
@@ -62,6 +67,15 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
             else:
                 kb.entities[entity.kind][entity.id] = entity
     return kb, problems
+
+
+def _listed(folder: Path) -> list[os.DirEntry[str]]:
+    """The folder's entries by name, hidden ones left out (as a glob of `*` would)."""
+    try:
+        with os.scandir(folder) as found:
+            return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def _size(path: Path) -> int:

@@ -12,15 +12,16 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-from referencing import Registry, Resource
 
 from .model import Entity
 from .problems import Problem
 from .yamlio import Path_
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @cache
@@ -35,7 +36,11 @@ def schema_of(kind: str) -> dict[str, Any]:
 
 @cache
 def validator(kind: str) -> jsonschema.protocols.Validator:
-    """The JSON Schema validator for one kind, with the shared definitions registered."""
+    """The JSON Schema validator for one kind, with the shared definitions registered.
+    Imported only when data is rejected: it takes longer to import than most checks take."""
+    import jsonschema
+    from referencing import Registry, Resource
+
     registry: Registry[Any] = Registry().with_resource(
         "common.schema.json", Resource.from_contents(schema_of("common"))
     )
