@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import bibtexparser
@@ -38,6 +39,11 @@ class Reference:
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
+
+    @cached_property
+    def citation(self) -> str:
+        """The record as a Vancouver-style citation (see `vancouver`), worked out once."""
+        return vancouver(self)
 
     @property
     def doi_url(self) -> str:

@@ -69,6 +69,9 @@ def bibtex(c: Citation) -> str:
     return f"@misc{{{c.key},\n{body}\n}}\n"
 
 
+_RIS = rispy.RisWriter()  # made once: it builds its tag tables each time it is made
+
+
 def ris(c: Citation) -> str:
     entry = {
         "type_of_reference": "ELEC",
@@ -81,5 +84,5 @@ def ris(c: Citation) -> str:
         "access_date": c.accessed,
         "notes": [f"Data version {c.version}"],
     }
-    text: str = rispy.dumps([entry])
+    text: str = _RIS.formats([entry])
     return text

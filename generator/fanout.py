@@ -19,9 +19,9 @@ from . import memory
 T = TypeVar("T")
 R = TypeVar("R")
 RUN = 200  # items in one job (see runs)
-# A copy's share costs it more than its jobs: it pickles what it made and this process unpickles
-# it; and the first time it writes to shared memory (even to count a reference) that memory is
-# copied. Measured at 10,000 studies: about 1.1x.
+# A copy's share costs it more than its jobs: it pickles what it made, which this process
+# unpickles, and the first time it writes to shared memory (even to count a reference) that
+# memory is copied. Measured at 10,000 studies: about 1.1x; more for large results (see load).
 HERE = 1.1
 MAX_WORKERS = 8  # more copies cost more memory than they save time on lists this size
 
@@ -69,13 +69,17 @@ def cuts(weights: Sequence[float], parts: int, here: float = 1.0) -> list[int]:
 
 
 def run(
-    jobs: Sequence[Callable[[], T]], weights: Sequence[float], state: Callable[[], Any]
+    jobs: Sequence[Callable[[], T]],
+    weights: Sequence[float],
+    state: Callable[[], Any],
+    here: float = HERE,
 ) -> tuple[list[T], list[Any]]:
     """Each job's result, in order, and `state()` from each forked process after its jobs, in
     the order of its jobs (none when every job ran here). A forked process starts from this
-    one's state and its changes to anything else are lost: `state` is how to carry them back."""
+    one's state and its changes to anything else are lost: `state` is how to carry them back.
+    This process takes `here` times the weight of each copy's share (see HERE)."""
     n = workers() if len(jobs) > 1 else 1
-    bounds = [0, *cuts(weights, n, HERE), len(jobs)] if n > 1 else [0, len(jobs)]
+    bounds = [0, *cuts(weights, n, here), len(jobs)] if n > 1 else [0, len(jobs)]
     # Frozen, what this process holds is left alone by a copy's garbage collector, so the copy
     # does not copy memory it only reads; and this process's collector skips it meanwhile.
     gc.freeze()

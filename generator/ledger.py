@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .bib import Reference, vancouver
+from .bib import Reference
 from .figures import quantity
 from .links import href
 from .model import Entity
@@ -89,7 +89,7 @@ class Ledger:
                 for label, url in (("DOI", ref.doi_url), ("PubMed", ref.pubmed_url))
                 if url
             )
-            lines.append(f"- {self.cite([{'ref': key}])} {md(vancouver(ref))}{links}{more}\n")
+            lines.append(f"- {self.cite([{'ref': key}])} {md(ref.citation)}{links}{more}\n")
         return "".join(lines)
 
     def export(self) -> list[tuple[str, str, str, str]]:

@@ -101,13 +101,16 @@ def walk(data: Any) -> list[tuple[Path_, Any]]:
     """Every value in nested data with its path, parents first (depth first, in order)."""
     out: list[tuple[Path_, Any]] = []
     stack: list[tuple[Path_, Any]] = [((), data)]
+    push = stack.append
     while stack:
         path, value = stack.pop()
         out.append((path, value))
         if isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+            for key, item in reversed(value.items()):
+                push((path + (key,), item))  # noqa: RUF005 (quicker than unpacking)
         elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+            for i in range(len(value) - 1, -1, -1):
+                push((path + (i,), value[i]))  # noqa: RUF005
     return out
 
 

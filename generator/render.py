@@ -12,7 +12,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import (
-    bib,
     charts,
     cite,
     engine,
@@ -90,7 +89,6 @@ class Renderer:
             card=self.card,
             SECTIONS=SECTIONS,
             KINDS=KINDS,
-            vancouver=bib.vancouver,
             ref_of=kb.references.__getitem__,
             review_span=review_span,
             jsonld=lambda e: structured_data.jsonld(e, kb, site.url),
