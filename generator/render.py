@@ -36,6 +36,11 @@ WHERE_MARK = "@@cryokb-where@@"  # in a finding's card: where it was seen, on pa
 DIGIT = re.compile(r"\d")  # every figure has one
 
 
+def _plain(text: str, src: str) -> bool:
+    """No citation in `text`, and no figure or no source to trace one to: nothing to add."""
+    return "[@" not in text and (not src or not DIGIT.search(text))
+
+
 class Renderer:
     def __init__(
         self,
@@ -121,8 +126,8 @@ class Renderer:
         the hook's allowlist sanitizer (generator/sanitize.py) cleans the page HTML.
         """
         text = " ".join(text.split())
-        if "[@" not in text and not DIGIT.search(text):
-            return escape(text)  # no citation, no figure: nothing to link or mark
+        if _plain(text, src):
+            return escape(text)
         out = []
         for sentence in trace.SENTENCE.split(text):
             keys = CITE.findall(sentence) or ([src] if src else [])

@@ -71,12 +71,13 @@ def test_no_template_comment_leaks_into_a_page() -> None:
 
 @pytest.mark.parametrize("root", [FIXTURE, FIXTURE.parent.parent.parent / "data"], ids=str)
 def test_quick_text_path_renders_the_same(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Text with no digit and no citation skips the figure tracing: same pages either way."""
+    """Text with no citation, and no digit or no source, skips the figure tracing: the same
+    pages either way."""
     from generator import render as renderer
 
     kb, _ = check_dir(root, today=TODAY)
     quick = {path: page.content for path, page in render(kb, TODAY).items()}
-    monkeypatch.setattr(renderer, "DIGIT", re.compile(""))  # every text takes the full path
+    monkeypatch.setattr(renderer, "_plain", lambda text, src: False)  # every text the full way
     assert {path: page.content for path, page in render(kb, TODAY).items()} == quick
 
 
