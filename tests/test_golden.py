@@ -143,3 +143,31 @@ def test_templates_print_through_the_quick_escape_and_still_escape_text() -> Non
     e = kb.of("condition")[0]
     out = template.render(a="<x>", b=Markup("<i>"), d={"items": 1, "k": "&"}, e=e)
     assert out.startswith(f"&lt;x&gt;|<i>|&amp;|{e.id}:{e['name']}|&lt;built-in method items")
+
+
+def test_templates_call_plain_functions_directly_and_others_as_jinja_does() -> None:
+    """engine._Context calls a plain function at once; one that asks for the context (Jinja's
+    pass_context), a macro or a callable object still gets what Jinja gives it."""
+    from jinja2 import pass_context
+
+    from generator import engine
+
+    env = engine.environment()
+    assert env.context_class is engine._Context
+
+    class Shout:
+        def __call__(self, text: str) -> str:
+            return text.upper()
+
+    env.globals.update(
+        plain=lambda x: x * 2,
+        ctx=pass_context(lambda context, key: context[key]),
+        shout=Shout(),
+        method="a-b".split,
+    )
+    template = env.from_string(
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}"
+        "{{ plain(2) }} {{ ctx('v') }} {{ shout('y') }} {{ method('-')|join('+') }} {{ m(1) }}"
+        "{% for i in [1] %} {{ plain(i) }} {{ ctx('v') }}{% endfor %}"
+    )
+    assert template.render(v="seen") == "4 seen Y a+b <1> 2 seen"
