@@ -39,12 +39,28 @@ class Document:
     text: str = ""
     problems: list[Problem] = field(default_factory=list)  # found while reading, not fatal
     _positions: Positions | None = field(default=None, repr=False)
+    source: str = ""  # the file to read the text from again, once it is shed
+
+    def shed(self, source: Path) -> None:
+        """Drop the text, to be read again from `source` if a problem needs a position: a
+        forked copy sends back only the data, and a build holds no file's text."""
+        self.text, self.source = "", str(source)
+
+    def full_text(self) -> str:
+        """The file's text: as read, or read again after `shed`."""
+        if not self.text and self.source:
+            try:
+                self.text = Path(self.source).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self.source = ""  # gone since: positions fall back to the file's start
+        return self.text
 
     @property
     def positions(self) -> Positions:
         if self._positions is None:
             self._positions = Positions()
-            node = yaml.compose(self.text, Loader=LOADER) if self.text else None
+            text = self.full_text()
+            node = yaml.compose(text, Loader=LOADER) if text else None
             if node is not None:  # the text loaded once, so it loads again
                 _Builder(self, self._positions).build(node, ())
         return self._positions
@@ -59,11 +75,11 @@ class Document:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return self.full_text().splitlines()
 
     def forget(self) -> None:
         """Drop the text and positions, which only problems need."""
-        self.text, self._positions = "", None
+        self.text, self._positions, self.source = "", None, ""
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at `path`, else of its nearest parent."""
