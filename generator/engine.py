@@ -62,7 +62,7 @@ class _Environment(Environment):
         if kind is dict and attribute not in _DICT_ATTRS:
             data = obj
         elif kind is Entity and attribute not in _ENTITY_ATTRS:
-            data = obj.data
+            data = obj.doc.data
         else:
             return super().getattr(obj, attribute)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from .model import Entity
@@ -99,6 +100,7 @@ def review_span(entities: list[Entity]) -> dict[str, str]:
     }
 
 
+@cache  # a few dates recur on every page
 def day(iso: str) -> str:
     d = date.fromisoformat(iso)
     return f"{d.day} {d:%B %Y}"

@@ -51,10 +51,10 @@ class Entity:
         return self.doc.file
 
     def __getitem__(self, key: str) -> Any:
-        return self.data[key]
+        return self.doc.data[key]
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
+        return self.doc.data.get(key, default)
 
 
 @dataclass

@@ -131,7 +131,7 @@ class Renderer:
         out = []
         for sentence in trace.SENTENCE.split(text):
             keys = CITE.findall(sentence) or ([src] if src else [])
-            safe = str(escape(sentence))
+            safe: str = escape(sentence)
             if keys and keys[0] in self.kb.references:
                 key = keys[0]
 
@@ -139,7 +139,9 @@ class Renderer:
                     return self.ledger.mark(m.group(0), key) if trace.is_figure(m) else m.group(0)
 
                 safe = trace.QUANTITY.sub(marked, safe)
-            out.append(CITE.sub(lambda m: str(self.ledger.cite([{"ref": m.group(1)}])), safe))
+            if "[@" in safe:
+                safe = CITE.sub(lambda m: str(self.ledger.cite([{"ref": m.group(1)}])), safe)
+            out.append(safe)
         return Markup(" ".join(out))
 
     def cell(self, text: str, src: str = "") -> Markup:
