@@ -22,7 +22,7 @@ RUN = 200  # items in one job (see runs)
 # A copy's share costs it more than its jobs: it pickles what it made, which this process
 # unpickles, and the first time it writes to shared memory (even to count a reference) that
 # memory is copied. Measured at 10,000 studies: about 1.1x; more for large results (see load).
-HERE = 1.1
+HERE = 1.0
 MAX_WORKERS = 8  # more copies cost more memory than they save time on lists this size
 
 

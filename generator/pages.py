@@ -39,14 +39,14 @@ class Page:
         return self.utf8.decode("utf-8")
 
 
-BASE = {"condition": 750, "protocol": 10_000}  # what a page of these kinds costs (µs), beyond cards
+BASE = {"condition": 550, "protocol": 10_000}  # what a page of these kinds costs (µs), beyond cards
 Job = tuple[float, Callable[[], dict[str, Page]]]  # a rough cost (µs), what makes the pages
 
 
 def jobs(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> list[Job]:
     """The pages to render, in order, in jobs weighed by what they cost in µs (measured at
-    10,000 studies): 2,000 a list page, 250 an entity page (BASE for some kinds) and 15 each
-    finding card on it (made ahead, see render), 370 a condition in the evidence matrix."""
+    10,000 studies): 1,350 a list page, 190 an entity page (BASE for some kinds) and 15 each
+    finding card on it (made ahead, see render), 500 a condition in the evidence matrix."""
     out: list[Job] = []
     for kind, folder in KINDS.items():
         entities = kb.of(kind)
@@ -54,11 +54,11 @@ def jobs(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> list[Job]:
             year = {e.id: str(kb.references[e.id].get("year") or "") for e in entities}
             entities.sort(key=lambda e: (year[e.id], e.id), reverse=True)
         lists = split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"]))
-        out.append((2000 * len(lists), partial(_section, r, kind, lists)))
+        out.append((1350 * len(lists), partial(_section, r, kind, lists)))
         for e in entities:
             cards = len(r.index.findings[e.id] if kind in ("modality", "condition") else [])
             cards += len(e.get("findings") or []) if kind == "study" else 0
-            out.append((BASE.get(kind, 250) + 15 * cards, partial(_entity, r, e)))
+            out.append((BASE.get(kind, 190) + 15 * cards, partial(_entity, r, e)))
     studies = kb.of("study")
 
     def evidence() -> dict[str, Page]:
@@ -84,7 +84,7 @@ def jobs(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> list[Job]:
             pages["questionnaire/questionnaire.fhir.json"] = Page.of(fhir + "\n", None)
         return pages
 
-    return [*out, (370 * len(kb.of("condition")), evidence), (25 * len(studies), data)]
+    return [*out, (500 * len(kb.of("condition")), evidence), (25 * len(studies), data)]
 
 
 def uses(r: Renderer, studies: Sequence[Entity]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import (
     charts,
@@ -20,6 +20,7 @@ from . import (
     structured_data,
     trace,
 )
+from .engine import escape_text
 from .figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
 from .history import Change
 from .labels import CEBM, LEVEL, SECTIONS, STANCE
@@ -127,11 +128,11 @@ class Renderer:
         """
         text = " ".join(text.split())
         if _plain(text, src):
-            return escape(text)
+            return escape_text(text)
         out = []
         for sentence in trace.SENTENCE.split(text):
             keys = CITE.findall(sentence) or ([src] if src else [])
-            safe: str = escape(sentence)
+            safe: str = escape_text(sentence)
             if keys and keys[0] in self.kb.references:
                 key = keys[0]
 

@@ -143,6 +143,11 @@ def test_templates_print_through_the_quick_escape_and_still_escape_text() -> Non
     e = kb.of("condition")[0]
     out = template.render(a="<x>", b=Markup("<i>"), d={"items": 1, "k": "&"}, e=e)
     assert out.startswith(f"&lt;x&gt;|<i>|&amp;|{e.id}:{e['name']}|&lt;built-in method items")
+    from markupsafe import escape
+
+    for value in ["<a href='x' title=\"y\">&</a>", "plain", 3, None, Markup("<b>")]:
+        quick = engine._escape(value)
+        assert quick == escape(value) and type(quick) is Markup
 
 
 def test_templates_call_plain_functions_directly_and_others_as_jinja_does() -> None:
