@@ -69,6 +69,11 @@ class _Environment(Environment):
     template_class = _Template
     context_class = _Context
 
+    def make_globals(self, d: Any) -> Any:
+        """A template's globals: the environment's own dict when the template brings none
+        (none here does). Jinja's ChainMap of the two took 16 µs a page to copy."""
+        return super().make_globals(d) if d else self.globals
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         kind = type(obj)
         if kind is dict and attribute not in _DICT_ATTRS:

@@ -10,6 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from . import cite, opendata, questionnaire_export
+from .figures import review_span
 from .labels import SECTIONS
 from .links import data_path
 from .model import KINDS, Entity, KnowledgeBase
@@ -62,9 +63,15 @@ def jobs(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> list[Job]:
     studies = kb.of("study")
 
     def evidence() -> dict[str, Page]:
+        span = review_span(studies)  # the same for every page of the matrix
         return {
             pager.path(pager.number): r.page(
-                "evidence.md.j2", None, conditions=columns, pager=pager, entities=studies
+                "evidence.md.j2",
+                None,
+                conditions=columns,
+                pager=pager,
+                entities=studies,
+                span=span,
             )
             for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"])
         }

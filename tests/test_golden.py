@@ -159,6 +159,7 @@ def test_templates_call_plain_functions_directly_and_others_as_jinja_does() -> N
 
     env = engine.environment()
     assert env.context_class is engine._Context
+    assert env.from_string("x").globals is env.globals  # a plain dict, not a ChainMap
 
     class Shout:
         def __call__(self, text: str) -> str:
