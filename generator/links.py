@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
@@ -31,7 +32,6 @@ class Index:
         self.protocols: dict[str, list[Entity]] = defaultdict(list)
         self.findings: dict[str, list[tuple[Entity, dict[str, Any]]]] = defaultdict(list)
         self.modalities: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
-        self.citers: dict[str, list[Entity]] = defaultdict(list)
         for p in kb.of("protocol"):
             for target in [p["modality"], *p["conditions"]]:
                 self.protocols[target].append(p)
@@ -58,9 +58,16 @@ class Index:
             for se in m["side_effects"]:
                 self.modalities[se].append((m, ""))
         self.home = homes(kb)
-        for e in kb.pages():
+
+    @cached_property
+    def citers(self) -> dict[str, list[Entity]]:
+        """The pages that cite each source, in page order: found on first use (render finds
+        them in a job of its own, beside other work)."""
+        citers: dict[str, list[Entity]] = defaultdict(list)
+        for e in self.kb.pages():
             for key in sorted(cited(e.data)):
-                self.citers[key].append(e)
+                citers[key].append(e)
+        return citers
 
     def cell_rows(self, modality: Entity) -> list[tuple[Entity, dict[str, Any]]]:
         """A treatment's contraindications with their cells, strictest level first."""

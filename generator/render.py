@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -34,6 +34,7 @@ REFS_MARK = "\n@@cryokb-references@@\n"  # replaced by the page's reference list
 # replaced, once every page is rendered, by where a study or guideline is used on the site
 USES_MARK = "\n@@cryokb-uses@@\n"
 WHERE_MARK = "@@cryokb-where@@"  # in a finding's card: where it was seen, on pages that say so
+PAGES_HERE = 0.85  # the copies' share (study pages) takes less per weight than this one's: measured
 DIGIT = re.compile(r"\d")  # every figure has one
 
 
@@ -174,6 +175,20 @@ class Renderer:
         return Page.of(text, source)
 
 
+def _ahead(r: Renderer, kb: KnowledgeBase) -> None:
+    """Make each finding's card on every core, before the pages that show it (its study's,
+    its treatment's, its condition's); meanwhile, here (a first job runs here), find which
+    pages cite each source: that costs about a card for every four pages."""
+    findings = [(s, f) for s in kb.of("study") for f in s.get("findings") or []]
+    runs = fanout.runs(findings)
+    work: list[Callable[[], Any]] = [lambda: r.index.citers]
+    work += [partial(r.cards, run) for run in runs]
+    weights = [sum(map(len, kb.entities.values())) / 4, *map(len, runs)]
+    made, _ = fanout.run(work, weights, lambda: None)
+    for cards in made[1:]:
+        r.ledger.adopt(cards)
+
+
 @memory.held()  # see memory.py
 def render(
     kb: KnowledgeBase,
@@ -191,13 +206,11 @@ def render(
     site = site or Site()
     version = version or "unversioned"
     r = Renderer(kb, today or date.today(), site, changes or {}, version)
-    # A finding's card shows on the pages of its study, treatment and condition: made once,
-    # on every core, before them.
-    findings = [(s, f) for s in kb.of("study") for f in s.get("findings") or []]
-    for made in fanout.map_runs(r.cards, findings):
-        r.ledger.adopt(made)
+    _ahead(r, kb)
     work = jobs(r, kb, site, version)
-    done, traced = fanout.run([job for _, job in work], [w for w, _ in work], r.ledger.export)
+    done, traced = fanout.run(
+        [job for _, job in work], [w for w, _ in work], r.ledger.export, here=PAGES_HERE
+    )
     for figures in traced:  # in page order: each copy rendered a later run of pages
         r.ledger.absorb(figures, kb.get)
     pages = {path: page for part in done for path, page in part.items()}
