@@ -94,10 +94,10 @@ def main(path: Path) -> str:
         "that grows with the literature), beside the real data. Each step runs in its own",
         "process; times are medians of 3 runs (of 5 for the generator step). The generator",
         "step loads and checks the data, then renders it, in one process as a build does; its",
-        "time includes",
-        "importing the generator. Entities are the data's YAML files. The generator shares its",
-        "work out over every core, forking a copy of itself for each (generator/fanout.py):",
-        "its ms/entity is wall time; its CPU ms/entity adds up the time of every process.",
+        "time includes importing the generator. Entities are the data's YAML files. The",
+        "generator shares its work out over every core, forking a copy of itself for each",
+        "(generator/fanout.py): its ms/entity is wall time; its CPU ms/entity adds up the time",
+        "of every process.",
         "",
         "Plain Material is the same Markdown built by mkdocs.yml without our hook, with",
         "Material's built-in search plugin (both builds make a search index). Peak memory is",
@@ -134,12 +134,12 @@ def main(path: Path) -> str:
         ]
         lines += [
             "",
-            f"The generator at N = 10,000: check {big['check_s']} s and render",
-            f"{big['render_s']} s for {big['entities']:,} entities, on",
-            f"{data['machine'].split(' ')[0]} cores. The check is mostly reading YAML and",
-            "BibTeX; the render, Jinja. Each finding's card is made once, before the pages",
-            "that show it (generator/ledger.py), and the Jinja environment skips work Jinja",
-            "repeats for every value and every page (generator/engine.py).",
+            f"The generator at N = 10,000: check {big['check_s']} s and render {big['render_s']} s",
+            f"for {big['entities']:,} entities, on {data['machine'].split(' ')[0]} cores. The",
+            "check is mostly reading YAML and BibTeX; the render, Jinja. Each finding's card is",
+            "made once, before the pages that show it (generator/ledger.py), and the Jinja",
+            "environment skips work Jinja repeats for every value and every page",
+            "(generator/engine.py).",
         ]
     return "\n".join(lines) + "\n"
 
