@@ -20,7 +20,7 @@ _DICT_ATTRS = frozenset(dir(dict))
 _ENTITY_ATTRS = frozenset(dir(Entity)) | {f.name for f in fields(Entity)}
 
 
-def _escape(value: Any) -> Markup:
+def escape_text(value: Any) -> Markup:
     """markupsafe's escape, quicker: Markup is returned as it is (not copied), and str is
     escaped by markupsafe's own C function and wrapped as Markup without Markup's Python
     constructor (which only unwraps objects with __html__, and str has none)."""
@@ -32,13 +32,10 @@ def _escape(value: Any) -> Markup:
     return escape(value)
 
 
-escape_text = _escape  # for the renderer's own text
-
-
 class _Template(Template):
     @classmethod
     def _from_namespace(cls, environment: Environment, namespace: Any, globals: Any) -> Any:
-        namespace["escape"] = _escape  # what the compiled template calls on each value
+        namespace["escape"] = escape_text  # what the compiled template calls on each value
         return super()._from_namespace(environment, namespace, globals)
 
 

@@ -47,12 +47,8 @@ def runs(items: Sequence[T], size: int = 0) -> list[Sequence[T]]:
 def map_runs(fn: Callable[[Sequence[T]], R], items: Sequence[T]) -> list[R]:
     """`fn` of each run of `items` (see runs), in order, the runs shared out by their length."""
     parts = runs(items)
-    done, _ = run([partial(fn, part) for part in parts], [len(part) for part in parts], _none)
+    done, _ = run([partial(fn, part) for part in parts], [len(part) for part in parts])
     return done
-
-
-def _none() -> None:
-    return None
 
 
 def cuts(weights: Sequence[float], parts: int, here: float = 1.0) -> list[int]:
@@ -71,7 +67,7 @@ def cuts(weights: Sequence[float], parts: int, here: float = 1.0) -> list[int]:
 def run(
     jobs: Sequence[Callable[[], T]],
     weights: Sequence[float],
-    state: Callable[[], Any],
+    state: Callable[[], Any] = lambda: None,
     here: float = HERE,
 ) -> tuple[list[T], list[Any]]:
     """Each job's result, in order, and `state()` from each forked process after its jobs, in

@@ -104,7 +104,8 @@ class Ledger:
     def made(self, keys: list[Hashable]) -> list[Made]:
         """The blocks made under `keys` (see once), to `adopt` in another process: their text
         as plain str, which pickles in half the time of Markup."""
-        return [(key, str(self._made[key][0]), self._made[key][1]) for key in keys]
+        blocks = [(key, self._made[key]) for key in keys]
+        return [(key, str(text), tape) for key, (text, tape) in blocks]
 
     def adopt(self, made: list[Made]) -> None:
         """Take blocks made elsewhere (`made`): each is then reused as if made here."""

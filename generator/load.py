@@ -55,7 +55,7 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     if bpath.exists():  # parsing BibTeX costs about twice as much a byte as YAML
         jobs.insert(0, partial(bib.load, bpath, kb.bib_file))
         weights.insert(0, 2 * _size(bpath))
-    done, _ = fanout.run(jobs, weights, lambda: None, here=LOAD_HERE)
+    done, _ = fanout.run(jobs, weights, here=LOAD_HERE)
     if bpath.exists():
         kb.references, bib_problems = done.pop(0)
         problems += bib_problems

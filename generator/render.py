@@ -184,7 +184,7 @@ def _ahead(r: Renderer, kb: KnowledgeBase) -> None:
     work: list[Callable[[], Any]] = [lambda: r.index.citers]
     work += [partial(r.cards, run) for run in runs]
     weights = [sum(map(len, kb.entities.values())) / 4, *map(len, runs)]
-    made, _ = fanout.run(work, weights, lambda: None)
+    made, _ = fanout.run(work, weights)
     for cards in made[1:]:
         r.ledger.adopt(cards)
 

@@ -129,7 +129,7 @@ def test_a_card_says_where_its_finding_was_seen_escaped_once() -> None:
 
 
 def test_templates_print_through_the_quick_escape_and_still_escape_text() -> None:
-    """The compiled templates call render._escape (Markup passes through uncopied); plain text
+    """The compiled templates call engine.escape_text (Markup passes through uncopied); plain text
     is escaped as before, and a dict key or an entity field reads as Jinja would read it."""
     from markupsafe import Markup
 
@@ -139,14 +139,14 @@ def test_templates_print_through_the_quick_escape_and_still_escape_text() -> Non
     kb, _ = check_dir(FIXTURE, today=TODAY)
     r = render_module.Renderer(kb, TODAY, render_module.Site(), {}, "v")
     template = r.env.from_string("{{ a }}|{{ b }}|{{ d.k }}|{{ e.id }}:{{ e.name }}|{{ d.items }}")
-    assert template.root_render_func.__globals__["escape"] is engine._escape
+    assert template.root_render_func.__globals__["escape"] is engine.escape_text
     e = kb.of("condition")[0]
     out = template.render(a="<x>", b=Markup("<i>"), d={"items": 1, "k": "&"}, e=e)
     assert out.startswith(f"&lt;x&gt;|<i>|&amp;|{e.id}:{e['name']}|&lt;built-in method items")
     from markupsafe import escape
 
     for value in ["<a href='x' title=\"y\">&</a>", "plain", 3, None, Markup("<b>")]:
-        quick = engine._escape(value)
+        quick = engine.escape_text(value)
         assert quick == escape(value) and type(quick) is Markup
 
 
