@@ -80,7 +80,10 @@ def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
         used |= cited
     if kb.questionnaire is not None and not kb.questionnaire.broken:
         yield from questionnaire_problems(kb.questionnaire, kb)
-    yield from bib.problems(kb.references, kb.bib_file, used)
+    # A file that cannot be read cites what nobody can know: its references are not reported
+    # as unused (one mistake, one error).
+    broken = any(e.broken for e in kb.all())
+    yield from bib.problems(kb.references, kb.bib_file, None if broken else used)
 
 
 def _checked(

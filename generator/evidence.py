@@ -9,6 +9,7 @@ from typing import Any
 from .model import Entity, KnowledgeBase, as_list
 from .problems import Problem
 from .schema import dotted
+from .textsafety import visible
 from .yamlio import Path_
 
 # GRADE certainty -> (pattern the plain sentence must contain, pattern it must not contain)
@@ -59,7 +60,7 @@ def _wording(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
     if rule is None or not isinstance(plain, str):
         return
     need, forbid = rule
-    text = plain.lower()
+    text = visible(plain).lower()  # as the page shows it
     at = ("findings", i, "plain")
     if (need and not re.search(need, text)) or (forbid and re.search(forbid, text)):
         yield entity.doc.problem(
