@@ -93,6 +93,9 @@ def _effect(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
         if key not in effect:
             where = (*at, "effect")
             yield entity.doc.problem(where, f"{dotted(where)}: a {measure} needs '{key}'")
+    if "ci_level" in effect and "ci" not in effect:
+        where = (*at, "effect", "ci_level")
+        yield entity.doc.problem(where, f"{dotted(where)}: a confidence level needs its 'ci'")
     ci = effect.get("ci")
     if isinstance(ci, list) and len(ci) == 2 and _num(ci[0]) and _num(ci[1]):
         value = effect.get("value")

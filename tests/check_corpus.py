@@ -394,6 +394,14 @@ CASES += [
         "give the 'effect' as the source reports it, or 'no_estimate'",
     ),
     (
+        "ci-level-without-ci",
+        "studies/trial2020.yaml",
+        "ci: [-2.5, -0.5],",
+        "ci_level: 90,",
+        16,
+        "a confidence level needs its 'ci'",
+    ),
+    (
         "ci-misses-value",
         "studies/trial2020.yaml",
         "value: -1.5",
