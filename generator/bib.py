@@ -29,6 +29,7 @@ REQUIRED = {
 DOI = re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+")
 PMID = re.compile(r"[0-9]{1,9}")
 MAX_BYTES = 16 * 1024 * 1024
+MAX_FIELD = 3000  # characters in one field, as for data text (check.MAX_TEXT)
 MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 
@@ -153,6 +154,8 @@ def problems(refs: dict[str, Reference], name: str, used: set[str] | None) -> It
         if pmid and not PMID.fullmatch(pmid):
             yield at("pmid", f"reference '{key}' field 'pmid': '{pmid}' must be digits only")
         for fname, value in ref.fields.items():
+            if len(value) > MAX_FIELD:
+                yield at(fname, f"reference '{key}' field '{fname}': over {MAX_FIELD} characters")
             if why := unsafe(value):
                 yield at(fname, f"reference '{key}' field '{fname}': {why}")
 

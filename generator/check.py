@@ -58,6 +58,9 @@ UNITS: dict[str, set[str]] = {
 FIELD_KIND = {"temperature": "temperature", "typical_duration": "duration"}
 FIELD_KIND["maximum_duration"] = "duration"
 TODO = re.compile(r"\bTODO\b")
+# The longest text in the data is about 600 characters. A bound keeps the renderer's work in
+# proportion: Python-Markdown slows more than linearly on a paragraph of thousands of links.
+MAX_TEXT = 3000
 
 
 @memory.held()  # see memory.py
@@ -105,6 +108,10 @@ def _entity(entity: Entity, kb: KnowledgeBase, today: date, used: set[str]) -> I
     for path, value in entity.nodes:
         if not isinstance(value, str):
             continue
+        if len(value) > MAX_TEXT:
+            yield entity.doc.problem(
+                path, f"{dotted(path)}: text of {len(value)} characters; the limit is {MAX_TEXT}"
+            )
         if why := unsafe(value):
             yield entity.doc.problem(path, f"{dotted(path)}: {why}", needle=why.needle)
         if m := TODO.search(value):
