@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from generator.check import check_dir
-from generator.cli import main
+from generator.cli import build, main
 from tests.conftest import ROOT
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -213,3 +213,20 @@ def test_published_yaml_and_json_load_as_plain_data(site: Path) -> None:
 
     for path in (site / "data").rglob("*.json"):
         json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def test_a_commit_subject_is_shown_as_written(tmp_path: Path) -> None:
+    """History text comes from git, not from checked data: it is escaped, never Markdown."""
+    data = tmp_path / "repo" / "data"
+    shutil.copytree(MINIMAL, data)
+    subject = "Fix [the link](https://evil.example/) *now* {: #session-length }"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", subject]):
+        subprocess.run(["git", "-C", str(data.parent), *args], check=True, env=env)
+    out = tmp_path / "site"
+    # not strict: the hand-written home page links to real entities the fixture lacks
+    assert build(ROOT / "mkdocs.yml", data, out, strict=False) == 0
+    page = (out / "protocols" / "chamber-neck" / "index.html").read_text(encoding="utf-8")
+    assert "Fix [the link](https://evil.example/) *now* {: #session-length }" in page
+    assert 'href="https://evil.example/' not in page and page.count('id="session-length"') == 1
