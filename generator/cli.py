@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
+import json
+import logging
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from . import diff, intake, output, publish, rename, skeleton, urls
@@ -16,40 +21,62 @@ from .check import check_dir, stale
 from .model import KINDS
 from .problems import Problem, errors
 
+EXIT = "exit status: 0 done, 1 data problems or a failed build, 2 bad usage or a refused target"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("cryokb")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cryokb", description=__doc__)
+    parser = argparse.ArgumentParser(prog="cryokb", description=__doc__, epilog=EXIT)
+    parser.add_argument("--version", action="version", version=f"cryokb {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="validate the data folder")
+
+    def sub_command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text[0].upper() + text[1:], epilog=EXIT)
+
+    check = sub_command("check", "validate the data folder: every problem as file:line:col")
     check.add_argument("--stale", action="store_true", help="also list reviews that are overdue")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    build = sub.add_parser("build", help="check, then build the site with mkdocs --strict")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="json: a list for tools"
+    )
+    build = sub_command("build", "check, then build the site with mkdocs --strict, atomically")
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml")
     build.add_argument("--site", type=Path, default=None, help="output folder (site_dir)")
     build.add_argument(
         "--release", action="store_true", help="refuse a localhost or empty site URL (deploys)"
     )
-    new = sub.add_parser("new", help="write a skeleton YAML file for a new entity")
+    build.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    new = sub_command("new", "write a skeleton YAML file for a new entity")
     new.add_argument("kind", choices=list(KINDS))
     new.add_argument("id", help="kebab-case id; a study's id is its BibTeX key")
-    add = sub.add_parser("add-reference", help="add a BibTeX or CSL-JSON record (file or -)")
+    add = sub_command("add-reference", "add a BibTeX or CSL-JSON record (file or -)")
     add.add_argument("file", help="the record's file, or - to read standard input")
     add.add_argument("--key", help="the key to use (default: author, year, title word)")
-    ren = sub.add_parser("rename", help="rename an entity and every reference to it")
+    ren = sub_command("rename", "rename an entity and every reference to it")
     ren.add_argument("kind", choices=list(KINDS))
     ren.add_argument("old")
     ren.add_argument("new")
-    url = sub.add_parser("urls", help="check the URL manifest (urls.json); --update adds new URLs")
+    url = sub_command("urls", "check the URL manifest (urls.json); --update adds new URLs")
     url.add_argument("--update", action="store_true", help="add the URLs the data now publishes")
-    dif = sub.add_parser("diff", help="what a change does to the site, against a git ref")
+    dif = sub_command("diff", "what a change does to the site, against a git ref")
     dif.add_argument("base", help="the git ref to compare with, e.g. origin/main")
     for command in (check, build, new, add, ren, url, dif):
         command.add_argument("--data", type=Path, default=Path("data"), help="data folder")
     return parser
 
 
-def report(problems: Sequence[Problem]) -> None:
-    """Print problems one per line; in GitHub Actions also as workflow annotations."""
+def report(problems: Sequence[Problem], form: str = "text") -> None:
+    """Print problems one per line (or as one JSON list); in GitHub Actions also as workflow
+    annotations."""
+    if form == "json":
+        print(json.dumps([dataclasses.asdict(p) for p in problems], ensure_ascii=False))
+        return
     for p in problems:
         print(p)
     if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -76,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     kb, problems = check_dir(args.data)
     if args.command == "check" and args.stale:
         problems = sorted(problems + stale(kb, date.today()))
-    report(problems)
+    form = getattr(args, "format", "text")
+    report(problems, form)
     if errors(problems) or (args.command == "check" and args.strict and problems):
         return 1
     if args.command == "urls" and args.update:
@@ -84,9 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{urls.manifest_path(args.data.resolve())}: {len(added)} URL(s) added")
         return 0
     if args.command in ("check", "urls"):
-        print(f"{args.data}: no errors found")
+        if form == "text":
+            print(f"{args.data}: no errors found")
         return 0
-    return build(args.config, args.data, args.site, release=args.release)
+    return build(args.config, args.data, args.site, release=args.release, quiet=args.quiet)
 
 
 def _write(args: argparse.Namespace) -> int:
@@ -114,9 +143,41 @@ def build(
     site: Path | None,
     strict: bool = True,
     release: bool = False,
+    quiet: bool = False,
     **overrides: str,
 ) -> int:
-    """Build into a temporary folder and swap it in, so a failure leaves `site/` untouched."""
+    """Build into a temporary folder and swap it in, so a failure leaves `site/` untouched.
+    MkDocs' messages are printed as its own command line prints them."""
+    with _mkdocs_log(logging.WARNING if quiet else logging.INFO):
+        return _build(config_file, data, site, strict, release, **overrides)
+
+
+@contextlib.contextmanager
+def _mkdocs_log(level: int) -> Iterator[None]:
+    """MkDocs' log on standard error while a build runs, as `mkdocs build` shows it (without a
+    handler, strict mode reports only a count of warnings)."""
+    log = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setLevel(level)
+    old = log.level
+    log.addHandler(handler)
+    log.setLevel(min(level, old) if old else level)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(old)
+
+
+def _build(
+    config_file: Path,
+    data: Path,
+    site: Path | None,
+    strict: bool,
+    release: bool,
+    **overrides: str,
+) -> int:
     from mkdocs.config import load_config
 
     if not config_file.is_file():
