@@ -25,8 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.check import check_dir  # noqa: E402
-from generator.cli import build  # noqa: E402
+from cryokb.cli import build  # noqa: E402
+from cryokb.rules.check import check_dir  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal"
 OLD = "how_it_works: Cold air cools the skin [@src2020]."

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import build
+from cryokb.cli import build
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CRYOKB_CHROMIUM", "/usr/bin/chromium")  # Debian's, never a download

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import build, main
+from cryokb.cli import build, main
 from tests.conftest import ROOT
 
 
@@ -64,7 +64,10 @@ def test_a_build_that_fails_halfway_leaves_the_site_untouched(
     for old, new in [
         ("docs_dir: content", f"docs_dir: {content}"),
         ("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"),
-        ("  - generator/mkdocs_hook.py", f"  - {ROOT / 'generator' / 'mkdocs_hook.py'}"),
+        (
+            "  - generator/cryokb/site/mkdocs_hook.py",
+            f"  - {ROOT / 'generator' / 'cryokb' / 'site' / 'mkdocs_hook.py'}",
+        ),
     ]:
         assert old in text
         text = text.replace(old, new)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.check import check_dir
+from cryokb.rules.check import check_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENT_FIELDS = ("summary", "what_to_do", "get_help", "why")

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.check import check_dir
-from generator.cli import build, main
+from cryokb.cli import build, main
+from cryokb.rules.check import check_dir
 from tests.conftest import ROOT
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"

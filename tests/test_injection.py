@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import yaml
 
-import generator.check
-from generator import load as loader
-from generator.check import check_dir
-from generator.cli import build
-from generator.model import walk
+import cryokb.rules.check
+from cryokb.cli import build
+from cryokb.read import load as loader
+from cryokb.read.model import walk
+from cryokb.rules.check import check_dir
 from tests.conftest import ROOT, _Quiet, free_port
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -204,14 +204,14 @@ def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     assert len(problems) > 500  # the check sees them all ...
     port = free_port()
     out = tmp_path_factory.mktemp("poison-site") / "site"
-    real = generator.check.check_dir
-    generator.check.check_dir = lambda root: (loader.load(root)[0], [])  # ... and is bypassed
+    real = cryokb.rules.check.check_dir
+    cryokb.rules.check.check_dir = lambda root: (loader.load(root)[0], [])  # ... and is bypassed
     try:
         # not strict: the hand-written home page links to real entities the fixture lacks
         url = f"http://127.0.0.1:{port}/"
         assert build(ROOT / "mkdocs.yml", data, out, strict=False, site_url=url) == 0
     finally:
-        generator.check.check_dir = real
+        cryokb.rules.check.check_dir = real
     handler = functools.partial(_Quiet, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -343,13 +343,13 @@ def markup_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             assert (Path(rel).name, ".".join(map(str, field))) in refused, (rel, field)
     port = free_port()
     out = tmp_path_factory.mktemp("markup-site") / "site"
-    real = generator.check.check_dir
-    generator.check.check_dir = lambda root: (loader.load(root)[0], [])
+    real = cryokb.rules.check.check_dir
+    cryokb.rules.check.check_dir = lambda root: (loader.load(root)[0], [])
     try:
         url = f"http://127.0.0.1:{port}/"
         assert build(ROOT / "mkdocs.yml", data, out, strict=False, site_url=url) == 0
     finally:
-        generator.check.check_dir = real
+        cryokb.rules.check.check_dir = real
     handler = functools.partial(_Quiet, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
