@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import bib, evidence, fanout, memory, readability, trace, urls
+from . import bib, claims, evidence, fanout, memory, readability, trace, urls
 from . import load as loader
 from .model import CITE, Entity, KnowledgeBase, as_list, shape
 from .problems import Problem
@@ -61,11 +61,16 @@ TODO = re.compile(r"\bTODO\b")
 
 
 @memory.held()  # see memory.py
-def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load and check one data folder; the problems come back sorted by file and line."""
+def check_dir(
+    root: Path, today: date | None = None, content: Path | None = None
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load and check one data folder, and the hand-written pages in `content` (by default
+    `content/` beside the data folder, if there is one); the problems come back sorted by file
+    and line."""
     kb, problems = loader.load(root)
     problems += iter_problems(kb, today or date.today())
     problems += urls.problems(kb, root)
+    problems += claims.problems(content or root.parent / "content", set(kb.entities["condition"]))
     return kb, sorted(set(problems))
 
 

@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import check, history, problems, publish, render, sanitize, search, spool
+from generator import check, history, markers, problems, publish, render, sanitize, search, spool
 
 _sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
 _state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
@@ -18,7 +18,7 @@ _state: dict[str, Any] = {}  # the checked data folder, its contents, and where 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = publish.data_root(Path(str(config.config_file_path)))
-    kb, found = check.check_dir(root)
+    kb, found = check.check_dir(root, content=Path(config.docs_dir))
     if bad := problems.errors(found):
         raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
     kb.forget_positions()  # checked: only problems need to know where values sit
@@ -32,6 +32,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
+    markers.fill_pages(files.documentation_pages(), markers.render(kb, site, _state["version"]))
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
         files.append(File.generated(config, path, content=page.utf8))

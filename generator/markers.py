@@ -1,0 +1,134 @@
+"""Evidence words for hand-written pages: a marker in content/, rendered from the data.
+
+A hand-written page never states what the evidence shows. Where it must speak of the evidence, it
+holds a marker on a line of its own, an HTML comment that data text cannot hold (`cryokb check`
+refuses raw HTML in the data, and Jinja escapes `<` in what the templates print):
+
+    <!-- cryokb: what-we-know neck-pain back-pain -->
+
+The MkDocs hook replaces it with Markdown rendered here from the data, with the same macros as
+the condition and study pages. `cryokb check` reports a marker it does not know by file and line
+(claims.py), and the build fails on one.
+
+- `what-we-know [condition ...]`: each condition's "what we know" and how sure, with a link to
+  its page (every condition when none is named).
+- `article-claims`: what the source article claims of each condition and study, beside what the
+  data says of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .publish import Site
+
+if TYPE_CHECKING:
+    from .model import KnowledgeBase
+
+NAMES = {
+    "what-we-know": "each condition's best result and how sure it is, or the named conditions'",
+    "article-claims": "the source article's claims, with what the data says of each",
+}
+TAKES_IDS = {"what-we-know"}  # the markers that may name conditions
+MARKER = re.compile(r"^<!--[ \t]*cryokb:(?P<body>[^\n]*?)-->[ \t]*$", re.MULTILINE)
+STARTS = re.compile(r"<!--\s*cryokb\b")  # anything that looks like a marker, well formed or not
+Blocks = dict[str, str]  # "name" or "name condition-id" -> its Markdown
+
+
+@dataclass(frozen=True)
+class Marker:
+    line: int  # 1-based, in the text searched
+    name: str
+    ids: tuple[str, ...]
+    text: str  # the whole marker, as written
+
+
+class MarkerError(ValueError):
+    """A marker the build cannot fill; the message names the file and line."""
+
+
+def find(text: str) -> Iterator[Marker | tuple[int, str]]:
+    """Each marker in `text`, or (line, what is wrong) for a marker that is not well formed."""
+    good = {m.start(): m for m in MARKER.finditer(text)}
+    for start in (m.start() for m in STARTS.finditer(text)):
+        line = text.count("\n", 0, start) + 1
+        m = good.get(start)
+        if m is None:
+            yield line, "a cryokb marker must be a line of its own: <!-- cryokb: name -->"
+            continue
+        words = m.group("body").split()
+        yield Marker(line, words[0] if words else "", tuple(words[1:]), m.group(0))
+
+
+def problems(text: str, conditions: set[str]) -> Iterator[tuple[int, str]]:
+    """(line, message) for each marker the build could not fill."""
+    known = ", ".join(NAMES)
+    for m in find(text):
+        if not isinstance(m, Marker):
+            yield m
+        elif m.name not in NAMES:
+            yield m.line, f"unknown cryokb marker '{m.name}': the markers are {known}"
+        elif m.ids and m.name not in TAKES_IDS:
+            yield m.line, f"cryokb marker '{m.name}' takes no condition ids"
+        else:
+            for cid in m.ids:
+                if cid not in conditions:
+                    yield m.line, f"cryokb marker '{m.name}': unknown condition '{cid}'"
+
+
+def render(kb: KnowledgeBase, site: Site | None = None, version: str = "") -> Blocks:
+    """The Markdown of every marker, from the data: each condition's "what we know" on its own,
+    all of them together, and the article's claims."""
+    from .render import Renderer  # the render phase; not needed by `cryokb check`
+
+    r = Renderer(kb, date.today(), site or Site(), {}, version or "unversioned")
+    r.ledger.begin(None)  # figures here are not listed among their sources' uses
+    macros: Any = r.env.get_template("_markers.md.j2").module  # its macros
+    conditions = kb.of("condition")
+    blocks = {f"what-we-know {e.id}": str(macros.what_we_know(e)).strip() for e in conditions}
+    blocks["what-we-know"] = "\n\n".join(blocks[f"what-we-know {e.id}"] for e in conditions)
+    blocks["article-claims"] = str(macros.article_claims(conditions, kb.of("study"))).strip()
+    return blocks
+
+
+class Source(Protocol):
+    """A hand-written page as MkDocs holds it (a `File`): where it is and its text."""
+
+    src_uri: str
+
+    @property
+    def abs_src_path(self) -> str | None: ...
+
+    @property
+    def content_string(self) -> str: ...
+
+    @content_string.setter
+    def content_string(self, value: str) -> None: ...
+
+
+def fill(text: str, where: str, blocks: Blocks) -> str:
+    """`text` (a page's whole file) with each marker replaced by its block; a marker that cannot
+    be filled raises MarkerError, naming `where` and the line."""
+    if "<!--" not in text:  # most pages: no marker
+        return text
+    conditions = {key.split()[1] for key in blocks if key.startswith("what-we-know ")}
+    for line, message in problems(text, conditions):
+        raise MarkerError(f"{where}:{line}: {message}")
+
+    def block(m: re.Match[str]) -> str:
+        name, *ids = m.group("body").split()
+        return "\n\n".join(blocks[f"{name} {cid}"] for cid in ids) if ids else blocks[name]
+
+    return MARKER.sub(block, text)
+
+
+def fill_pages(pages: Iterable[Source], blocks: Blocks) -> None:
+    """Fill the markers of each hand-written page, before MkDocs reads its front matter."""
+    for page in pages:
+        text = page.content_string
+        if (filled := fill(text, page.abs_src_path or page.src_uri, blocks)) != text:
+            page.content_string = filled
