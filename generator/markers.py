@@ -126,9 +126,16 @@ def fill(text: str, where: str, blocks: Blocks) -> str:
     return MARKER.sub(block, text)
 
 
-def fill_pages(pages: Iterable[Source], blocks: Blocks) -> None:
-    """Fill the markers of each hand-written page, before MkDocs reads its front matter."""
+def fill_pages(pages: Iterable[Source], kb: KnowledgeBase, site: Site, version: str) -> set[str]:
+    """Fill the markers of each hand-written page, before MkDocs reads its front matter; the
+    pages filled (their HTML is then sanitized like a generated page's)."""
+    filled: set[str] = set()
+    blocks: Blocks | None = None
     for page in pages:
-        text = page.content_string
-        if (filled := fill(text, page.abs_src_path or page.src_uri, blocks)) != text:
-            page.content_string = filled
+        if "<!--" not in (text := page.content_string):
+            continue
+        blocks = blocks or render(kb, site, version)  # only when a page may hold a marker
+        if (done := fill(text, page.abs_src_path or page.src_uri, blocks)) != text:
+            page.content_string = done
+            filled.add(page.src_uri)
+    return filled

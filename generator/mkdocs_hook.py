@@ -32,7 +32,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
-    markers.fill_pages(files.documentation_pages(), markers.render(kb, site, _state["version"]))
+    _state["filled"] = markers.fill_pages(files.documentation_pages(), kb, site, _state["version"])
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
         files.append(File.generated(config, path, content=page.utf8))
@@ -49,6 +49,7 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
         page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
         page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
+    if entry or page.file.src_uri in _state["filled"]:  # words from the data: allowed HTML only
         html = sanitize.clean(html)
     return spool.park(page, html)  # on disk until the second pass (see spool.py)
 

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -51,6 +52,24 @@ def site(tmp_path_factory: pytest.TempPathFactory, port: int) -> Path:
     status = build(ROOT / "mkdocs.yml", ROOT / "data", out, site_url=f"http://127.0.0.1:{port}/")
     assert status == 0, "strict build of the real site failed"
     return out
+
+
+def config_for(content: Path) -> Path:
+    """A copy of mkdocs.yml, beside `content`, that builds the pages in that folder."""
+    text = (ROOT / "mkdocs.yml").read_text()  # keeps its !ENV tags: MkDocs reads them
+    for old, new in [
+        ("docs_dir: content", f"docs_dir: {content}"),
+        ("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"),
+        ("  - generator/mkdocs_hook.py", f"  - {ROOT / 'generator' / 'mkdocs_hook.py'}"),
+        ("watch:\n  - data", f"watch:\n  - {ROOT / 'data'}"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    if not (content.parent / "includes").exists():
+        shutil.copytree(ROOT / "includes", content.parent / "includes")
+    config = content.parent / "mkdocs.yml"
+    config.write_text(text)
+    return config
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -206,7 +206,7 @@ def test_a_hand_written_evidence_claim_in_content_is_reported_at_file_and_line(
     (content / "index.md").write_text(
         "---\ntitle: Home\n---\n\n# Home\n\n"
         'The article says cold "has shown promise", quoted, so that is fine.\n\n'
-        "Could it help? Nobody knows yet, and none of the\nstudies tested people with neck pain.\n\n"
+        "Could it help? Nobody knows yet, and none of the\nstudies tested neck pain.\n\n"
         "<!-- cryokb: what-we-know sore-neck -->\n\n"
         "<!-- cryokb: what-we-guess -->\n\n"
         "Recent research has shown that ice works.\n",

@@ -16,7 +16,7 @@ import yaml
 from generator.charts import best
 from generator.check import check_dir
 from generator.cli import build
-from tests.conftest import ROOT
+from tests.conftest import ROOT, config_for
 
 CONDITION = "back-pain"
 
@@ -111,18 +111,7 @@ def test_an_unknown_marker_fails_the_build_naming_file_and_line(
     lines = page.read_text(encoding="utf-8").splitlines()
     lines.insert(8, "<!-- cryokb: what-we-think -->")
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    text = (ROOT / "mkdocs.yml").read_text()
-    for old, new in [
-        ("docs_dir: content", f"docs_dir: {content}"),
-        ("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"),
-        ("  - generator/mkdocs_hook.py", f"  - {ROOT / 'generator' / 'mkdocs_hook.py'}"),
-        ("watch:\n  - data", f"watch:\n  - {ROOT / 'data'}"),
-    ]:
-        assert old in text
-        text = text.replace(old, new)
-    shutil.copytree(ROOT / "includes", tmp_path / "includes")
-    (tmp_path / "mkdocs.yml").write_text(text)
-    assert build(tmp_path / "mkdocs.yml", ROOT / "data", tmp_path / "site") == 1
+    assert build(config_for(content), ROOT / "data", tmp_path / "site") == 1
     assert f"{page}:9:1: error: unknown cryokb marker 'what-we-think'" in caplog.text
 
 
