@@ -126,10 +126,10 @@ def fill(text: str, where: str, blocks: Blocks) -> str:
     return MARKER.sub(block, text)
 
 
-def fill_pages(pages: Iterable[Source], kb: KnowledgeBase, site: Site, version: str) -> set[str]:
-    """Fill the markers of each hand-written page, before MkDocs reads its front matter; the
-    pages filled (their HTML is then sanitized like a generated page's)."""
-    filled: set[str] = set()
+def fill_pages(pages: Iterable[Source], kb: KnowledgeBase, site: Site, version: str) -> None:
+    """Fill the markers of each hand-written page, before MkDocs reads its front matter. A page
+    filled is held in memory, like a generated page (MkDocs unsets its `abs_src_path`), and the
+    hook sanitizes its HTML as it does theirs."""
     blocks: Blocks | None = None
     for page in pages:
         if "<!--" not in (text := page.content_string):
@@ -137,5 +137,3 @@ def fill_pages(pages: Iterable[Source], kb: KnowledgeBase, site: Site, version: 
         blocks = blocks or render(kb, site, version)  # only when a page may hold a marker
         if (done := fill(text, page.abs_src_path or page.src_uri, blocks)) != text:
             page.content_string = done
-            filled.add(page.src_uri)
-    return filled

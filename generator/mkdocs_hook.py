@@ -32,7 +32,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
-    _state["filled"] = markers.fill_pages(files.documentation_pages(), kb, site, _state["version"])
+    markers.fill_pages(files.documentation_pages(), kb, site, _state["version"])  # from the data
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
         files.append(File.generated(config, path, content=page.utf8))
@@ -45,13 +45,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_content(html: str, page: Page, **_: Any) -> str:
+def on_page_content(html: str, page: Page, **_: Any) -> str:  # pages from the data: sanitized
     if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
         page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
         page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
-    if entry or page.file.src_uri in _state["filled"]:  # words from the data: allowed HTML only
-        html = sanitize.clean(html)
-    return spool.park(page, html)  # on disk until the second pass (see spool.py)
+    return spool.park(page, html if page.file.abs_src_path else sanitize.clean(html))  # spool.py
 
 
 on_page_context, on_post_page = spool.fetch, spool.drop  # 2nd pass: HTML back, then dropped
