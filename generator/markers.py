@@ -80,18 +80,27 @@ def problems(text: str, conditions: set[str]) -> Iterator[tuple[int, str]]:
                     yield m.line, f"cryokb marker '{m.name}': unknown condition '{cid}'"
 
 
-def render(kb: KnowledgeBase, site: Site | None = None, version: str = "") -> Blocks:
-    """The Markdown of every marker, from the data: each condition's "what we know" on its own,
-    all of them together, and the article's claims."""
+def render(
+    kb: KnowledgeBase, site: Site | None = None, version: str = "", wanted: set[str] | None = None
+) -> Blocks:
+    """The Markdown of the markers `wanted` (their `keys`; every marker when None), from the
+    data: each condition's "what we know" on its own or all together, and the article's claims."""
     from .render import Renderer  # the render phase; not needed by `cryokb check`
 
     r = Renderer(kb, date.today(), site or Site(), {}, version or "unversioned")
     r.ledger.begin(None)  # figures here are not listed among their sources' uses
     macros: Any = r.env.get_template("_markers.md.j2").module  # its macros
     conditions = kb.of("condition")
-    blocks = {f"what-we-know {e.id}": str(macros.what_we_know(e)).strip() for e in conditions}
-    blocks["what-we-know"] = "\n\n".join(blocks[f"what-we-know {e.id}"] for e in conditions)
-    blocks["article-claims"] = str(macros.article_claims(conditions, kb.of("study"))).strip()
+    every = wanted is None or "what-we-know" in wanted
+    blocks = {
+        f"what-we-know {e.id}": str(macros.what_we_know(e)).strip()
+        for e in conditions
+        if every or f"what-we-know {e.id}" in (wanted or set())
+    }
+    if every:
+        blocks["what-we-know"] = "\n\n".join(blocks[f"what-we-know {e.id}"] for e in conditions)
+    if wanted is None or "article-claims" in wanted:
+        blocks["article-claims"] = str(macros.article_claims(conditions, kb.of("study"))).strip()
     return blocks
 
 
@@ -110,30 +119,35 @@ class Source(Protocol):
     def content_string(self, value: str) -> None: ...
 
 
-def fill(text: str, where: str, blocks: Blocks) -> str:
+def fill(text: str, where: str, blocks: Blocks, conditions: set[str]) -> str:
     """`text` (a page's whole file) with each marker replaced by its block; a marker that cannot
     be filled raises MarkerError, naming `where` and the line."""
     if "<!--" not in text:  # most pages: no marker
         return text
-    conditions = {key.split()[1] for key in blocks if key.startswith("what-we-know ")}
     for line, message in problems(text, conditions):
         raise MarkerError(f"{where}:{line}: {message}")
+    return MARKER.sub(lambda m: "\n\n".join(blocks[k] for k in _keys(m.group("body"))), text)
 
-    def block(m: re.Match[str]) -> str:
-        name, *ids = m.group("body").split()
-        return "\n\n".join(blocks[f"{name} {cid}"] for cid in ids) if ids else blocks[name]
 
-    return MARKER.sub(block, text)
+def _keys(body: str) -> list[str]:
+    """The blocks a marker's words ask for: `what-we-know a b` asks for two."""
+    name, *ids = body.split() or [""]
+    return [f"{name} {cid}" for cid in ids] or [name]
 
 
 def fill_pages(pages: Iterable[Source], kb: KnowledgeBase, site: Site, version: str) -> None:
     """Fill the markers of each hand-written page, before MkDocs reads its front matter. A page
     filled is held in memory, like a generated page (MkDocs unsets its `abs_src_path`), and the
-    hook sanitizes its HTML as it does theirs."""
-    blocks: Blocks | None = None
-    for page in pages:
-        if "<!--" not in (text := page.content_string):
-            continue
-        blocks = blocks or render(kb, site, version)  # only when a page may hold a marker
-        if (done := fill(text, page.abs_src_path or page.src_uri, blocks)) != text:
+    hook sanitizes its HTML as it does theirs. Only the blocks the pages ask for are rendered."""
+    marked = [(page, text) for page in pages if "<!--" in (text := page.content_string)]
+    conditions = set(kb.entities["condition"])
+    for page, text in marked:  # a bad marker fails the build before anything is rendered
+        for line, message in problems(text, conditions):
+            raise MarkerError(f"{page.abs_src_path or page.src_uri}:{line}: {message}")
+    wanted = {key for _, text in marked for m in MARKER.finditer(text) for key in _keys(m["body"])}
+    if not wanted:
+        return
+    blocks = render(kb, site, version, wanted)
+    for page, text in marked:
+        if (done := fill(text, page.abs_src_path or page.src_uri, blocks, conditions)) != text:
             page.content_string = done

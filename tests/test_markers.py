@@ -119,13 +119,27 @@ def test_fill_replaces_markers_and_names_the_line_of_a_bad_one() -> None:
     from generator.markers import MarkerError, fill
 
     blocks = {"what-we-know": "ALL", "what-we-know a": "A", "what-we-know b": "B"}
+    ids = {"a", "b"}
     page = "---\ntitle: t\n---\n\n# T\n\n<!-- cryokb: what-we-know b a -->\n\nend\n"
-    assert fill(page, "p.md", blocks) == "---\ntitle: t\n---\n\n# T\n\nB\n\nA\n\nend\n"
-    assert fill("<!--cryokb:what-we-know-->\n", "p.md", blocks) == "ALL\n"
+    assert fill(page, "p.md", blocks, ids) == "---\ntitle: t\n---\n\n# T\n\nB\n\nA\n\nend\n"
+    assert fill("<!--cryokb:what-we-know-->\n", "p.md", blocks, ids) == "ALL\n"
     for bad, message in [
         ("<!-- cryokb: nothing -->", "p.md:3: unknown cryokb marker 'nothing'"),
         ("<!-- cryokb: what-we-know c -->", "p.md:3: cryokb marker 'what-we-know': unknown"),
+        ("<!-- cryokb: -->", "p.md:3: unknown cryokb marker ''"),
         ("text <!-- cryokb: what-we-know -->", "p.md:3: a cryokb marker must be a line of its own"),
     ]:
         with pytest.raises(MarkerError, match=re.escape(message)):
-            fill(f"# T\n\n{bad}\n", "p.md", blocks)
+            fill(f"# T\n\n{bad}\n", "p.md", blocks, ids)
+
+
+def test_only_the_blocks_asked_for_are_rendered() -> None:
+    from generator.markers import render
+
+    kb, _ = check_dir(ROOT / "data")
+    blocks = render(kb, wanted={"what-we-know neck-pain"})
+    assert list(blocks) == ["what-we-know neck-pain"]
+    assert blocks["what-we-know neck-pain"].count("**What we know:**") == 1
+    every = render(kb)
+    assert every["what-we-know"].count("**What we know:**") == len(kb.of("condition"))
+    assert "About the studies it names" in every["article-claims"]
