@@ -28,7 +28,7 @@ PATTERNS = [
     rf"\b{_STUDY} (?:(?:has|have|had) )?(?:also )?{_SHOW}",
     rf"\bno {_STUDY}(?: \w+){{0,5}}? (?:measured|tested|looked|compared|{_SHOW}|support(?:s|ed)?)",
     rf"\b(?:a|an|the|one|this|that|each|every|two|three) (?:\w+ ){{0,3}}?{_STUDY}"
-    rf"(?:,? (?:\w+ ){{0,3}}?)? (?:found|showed|shows|proved|suggests|concluded)",
+    rf"(?:,? \w+){{0,4}}?,? (?:found|showed|shows|proved|suggests|concluded)",
     r"\b(?:result|results|finding|findings) (?:\w+ ){0,4}?(?:favou?rs?|showed|shows)\b",
     r"\b(?:most|many|few|all) (?:of (?:them|the \w+) )?(?:tested|studied|measured|found|showed)\b",
     r"\b(?:too little|little|no|strong|moderate|weak|good|limited|insufficient|clear|conclusive)"

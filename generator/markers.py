@@ -29,10 +29,7 @@ from .publish import Site
 if TYPE_CHECKING:
     from .model import KnowledgeBase
 
-NAMES = {
-    "what-we-know": "each condition's best result and how sure it is, or the named conditions'",
-    "article-claims": "the source article's claims, with what the data says of each",
-}
+NAMES = ("what-we-know", "article-claims")  # see above
 TAKES_IDS = {"what-we-know"}  # the markers that may name conditions
 MARKER = re.compile(r"^<!--[ \t]*cryokb:(?P<body>[^\n]*?)-->[ \t]*$", re.MULTILINE)
 STARTS = re.compile(r"<!--\s*cryokb\b")  # anything that looks like a marker, well formed or not
@@ -44,7 +41,6 @@ class Marker:
     line: int  # 1-based, in the text searched
     name: str
     ids: tuple[str, ...]
-    text: str  # the whole marker, as written
 
 
 class MarkerError(ValueError):
@@ -61,7 +57,7 @@ def find(text: str) -> Iterator[Marker | tuple[int, str]]:
             yield line, "a cryokb marker must be a line of its own: <!-- cryokb: name -->"
             continue
         words = m.group("body").split()
-        yield Marker(line, words[0] if words else "", tuple(words[1:]), m.group(0))
+        yield Marker(line, words[0] if words else "", tuple(words[1:]))
 
 
 def problems(text: str, conditions: set[str]) -> Iterator[tuple[int, str]]:
