@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cryokb.cli import build, main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, config_for
 
 
 def _build(site: Path, data: Path = ROOT / "data", config: Path = ROOT / "mkdocs.yml") -> int:
@@ -60,20 +60,7 @@ def test_a_build_that_fails_halfway_leaves_the_site_untouched(
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "about.md").write_text("# About\n\nA [broken link](nowhere.md).\n")
-    text = (ROOT / "mkdocs.yml").read_text()  # keeps its !ENV tags: MkDocs reads them
-    for old, new in [
-        ("docs_dir: content", f"docs_dir: {content}"),
-        ("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"),
-        (
-            "  - generator/cryokb/site/mkdocs_hook.py",
-            f"  - {ROOT / 'generator' / 'cryokb' / 'site' / 'mkdocs_hook.py'}",
-        ),
-    ]:
-        assert old in text
-        text = text.replace(old, new)
-    shutil.copytree(ROOT / "includes", tmp_path / "includes")
-    config_file = tmp_path / "mkdocs.yml"
-    config_file.write_text(text)
+    config_file = config_for(content)
     status = _build(site, config=config_file)
     assert status == 1
     assert "site left as it was" in capsys.readouterr().err

@@ -195,3 +195,28 @@ def test_the_same_problems_on_one_or_several_processes(
     monkeypatch.setattr(fanout, "RUN", 1)
     monkeypatch.setenv("CRYOKB_WORKERS", "3")
     assert check_dir(data)[1] == one
+
+
+def test_a_hand_written_evidence_claim_in_content_is_reported_at_file_and_line(
+    data: Path,
+) -> None:
+    """Pages in content/ (beside the data folder) may not say what studies show (issue #20)."""
+    content = data.parent / "content"
+    content.mkdir()
+    (content / "index.md").write_text(
+        "---\ntitle: Home\n---\n\n# Home\n\n"
+        'The article says cold "has shown promise", quoted, so that is fine.\n\n'
+        "Could it help? Nobody knows yet, and none of the\nstudies tested neck pain.\n\n"
+        "<!-- cryokb: what-we-know sore-neck -->\n\n"
+        "<!-- cryokb: what-we-guess -->\n\n"
+        "Recent research has shown that ice works.\n",
+        encoding="utf-8",
+    )
+    (content / "about.md").write_text("# About\n\nHow we search is fine.\n", encoding="utf-8")
+    found = [p for p in _problems(data) if p.startswith("index.md") or p.startswith("about")]
+    assert [f.split(": ", 1)[0] for f in found] == [f"index.md:{n}" for n in (9, 9, 14, 16)]
+    assert "hand-written evidence claim 'Nobody knows'" in found[0]
+    assert "hand-written evidence claim 'none of the studies'" in found[1]  # across a line break
+    assert "unknown cryokb marker 'what-we-guess'" in found[2]
+    assert "hand-written evidence claim 'research has shown'" in found[3]
+    assert all("marker" in f for f in found)  # each says how to fix it

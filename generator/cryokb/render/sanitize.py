@@ -1,4 +1,6 @@
-"""The last line of defence: generated page HTML keeps only an allowlist of tags and attributes.
+"""The last line of defence: the HTML of a page built from data (a generated page, or a
+hand-written one whose markers were filled, see markers.py) keeps only an allowlist of tags and
+attributes.
 
 `cryokb check` rejects raw HTML and script URLs in data, and the templates escape data; this
 sanitizer (nh3, bindings to the Ammonia crate) makes sure that even data which got past both can

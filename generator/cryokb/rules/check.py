@@ -16,7 +16,7 @@ from cryokb.read.model import CITE, Entity, KnowledgeBase, as_list, shape
 from cryokb.read.problems import Problem
 from cryokb.read.yamlio import Path_
 from cryokb.render import fanout, memory
-from cryokb.rules import evidence, readability, trace, urls
+from cryokb.rules import claims, evidence, readability, trace, urls
 from cryokb.rules.questionnaire import questionnaire_problems
 from cryokb.rules.schema import dotted, schema_problems
 from cryokb.rules.textsafety import unsafe
@@ -66,11 +66,16 @@ MAX_TEXT = 3000
 
 
 @memory.held()  # see memory.py
-def check_dir(root: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load and check one data folder; the problems come back sorted by file and line."""
+def check_dir(
+    root: Path, today: date | None = None, content: Path | None = None
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load and check one data folder, and the hand-written pages in `content` (by default
+    `content/` beside the data folder, if there is one); the problems come back sorted by file
+    and line."""
     kb, problems = loader.load(root)
     problems += iter_problems(kb, today or date.today())
     problems += urls.problems(kb, root)
+    problems += claims.problems(content or root.parent / "content", set(kb.entities["condition"]))
     return kb, sorted(set(problems))
 
 

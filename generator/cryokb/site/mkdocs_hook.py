@@ -11,7 +11,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from cryokb.read import history, problems
-from cryokb.render import render
+from cryokb.render import markers, render
 from cryokb.rules import check
 from cryokb.site import policy, publish, search, spool
 
@@ -21,7 +21,7 @@ _state: dict[str, Any] = {}  # the checked data folder, its contents, and where 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = publish.data_root(Path(str(config.config_file_path)))
-    kb, found = check.check_dir(root)
+    kb, found = check.check_dir(root, content=Path(config.docs_dir))
     if bad := problems.errors(found):
         raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
     kb.forget_positions()  # checked: only problems need to know where values sit
@@ -35,6 +35,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
+    markers.fill_pages(files.documentation_pages(), kb, site, _state["version"])  # from the data
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
         files.append(File.generated(config, path, content=page.utf8))
@@ -47,12 +48,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_content(html: str, page: Page, **_: Any) -> str:
-    if entry := _sources.get(page.file.src_uri):  # before the sitemap is made
+def on_page_content(html: str, page: Page, **_: Any) -> str:  # pages from the data: sanitized
+    if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
         page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
         page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
-    # every page made from data (lists and evidence pages too) is sanitized; see spool.py
-    return spool.park(page, policy.content(html, bool(page.file.generated_by), _state["site"].url))
+    return spool.park(page, policy.content(html, not page.file.abs_src_path, _state["site"].url))
 
 
 def on_post_page(output: str, page: Page, **_: Any) -> str:  # the policy (policy.py) on each
