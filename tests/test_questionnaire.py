@@ -208,8 +208,8 @@ def test_local_and_whole_body_cold_differ() -> None:
     assert result["whole-body-cryotherapy"] == "do-not-use" != result["ice-pack"]
 
 
-def test_fhir_export_is_a_valid_questionnaire() -> None:
-    from fhir.resources.questionnaire import Questionnaire
+def test_fhir_export_is_a_valid_r4_questionnaire() -> None:
+    from fhir.resources.R4B.questionnaire import Questionnaire  # the export is R4: R4B models
 
     resource = fhir(KB)
     parsed = Questionnaire.model_validate(resource)
