@@ -6,7 +6,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -17,6 +17,7 @@ from cryokb.site import policy, publish, search, spool
 
 _sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
 _state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
+_GENERATED = InclusionLevel.NOT_IN_NAV  # declared: no "not in the nav" line per generated page
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -38,7 +39,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     markers.fill_pages(files.documentation_pages(), kb, site, _state["version"])  # from the data
     pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
     for path, page in pages.items():
-        files.append(File.generated(config, path, content=page.utf8))
+        files.append(File.generated(config, path, content=page.utf8, inclusion=_GENERATED))
         if page.source:  # the data file behind the page, as published: data/<folder>/<file>
             _sources[path] = (page.source, page.updated)
     for uri in sorted({uri for uri, _ in _sources.values()}):  # the YAML, published as open data
