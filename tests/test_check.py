@@ -220,3 +220,16 @@ def test_a_hand_written_evidence_claim_in_content_is_reported_at_file_and_line(
     assert "unknown cryokb marker 'what-we-guess'" in found[2]
     assert "hand-written evidence claim 'research has shown'" in found[3]
     assert all("marker" in f for f in found)  # each says how to fix it
+
+
+def test_syllables_come_from_the_pronouncing_dictionary() -> None:
+    """Hyphenation points undercount ("area", "idea": one point each); CMUdict does not."""
+    from cryokb.rules.readability import syllables
+
+    assert [syllables(w) for w in ("area", "idea", "cold", "physiotherapist")] == [3, 3, 1, 5]
+    assert syllables("long-term") == 2 and syllables("cryotherapy") >= 3  # parts; fallback
+
+
+def test_patient_texts_read_at_grade_9_or_below() -> None:
+    _, problems = check_dir(ROOT / "data")
+    assert [str(p) for p in problems if "reading grade" in p.message] == []

