@@ -17,6 +17,7 @@ import pytest
 from cryokb.cli import build
 
 ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"  # the fixture data: one of each kind
 CHROMIUM = os.environ.get("CRYOKB_CHROMIUM", "/usr/bin/chromium")  # Debian's, never a download
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,6 +28,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A copy of the minimal fixture data, to edit."""
+    target = tmp_path / "data"
+    shutil.copytree(MINIMAL, target)
+    return target
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

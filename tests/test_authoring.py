@@ -12,16 +12,9 @@ import pytest
 from cryokb.cli import main
 from cryokb.read.problems import errors
 from cryokb.rules.check import check_dir, stale
-from tests.test_check import MINIMAL, _edit
+from tests.test_check import _edit
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINIMAL, target)
-    return target
 
 
 def _errors(data: Path) -> list[str]:

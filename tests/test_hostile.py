@@ -24,13 +24,6 @@ from tests.conftest import ROOT, fixture_config
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINIMAL, target)
-    return target
-
-
 def _errors(data: Path) -> list[str]:
     _, problems = check_dir(data)
     return [f"{Path(p.file).name}:{p.line}: {p.message}" for p in problems if p.is_error]
