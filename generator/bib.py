@@ -24,6 +24,15 @@ REQUIRED = {
     "misc": ("title",),
 }
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# What kind of source a record is, in its optional `kind` field. Without one, a record is a
+# clinical or research source (a study, review, guideline or regulator's page). `popular` and
+# `home-care` sources are shown as such where they alone support a safety level.
+KINDS = {
+    "popular": "a popular web page",
+    "home-care": "a health service's home-care page",
+    "manufacturer": "a maker's published instructions or list",
+}
+POPULAR = frozenset({"popular", "home-care"})
 MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 
@@ -52,6 +61,11 @@ class Reference:
     @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.get('pmid')}/" if self.get("pmid") else ""
+
+    @property
+    def popular(self) -> bool:
+        """A popular article or a home-care page, not a clinical source (see KINDS)."""
+        return self.get("kind") in POPULAR
 
     @property
     def unconfirmed(self) -> str:
@@ -137,6 +151,10 @@ def problems(refs: dict[str, Reference], name: str, used: set[str]) -> Iterator[
             bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
             tip = f" (write it bare: {bare})" if bare != doi else " (it starts 10.NNNN/)"
             yield at("doi", f"reference '{key}' field 'doi': '{doi}' is not a bare DOI{tip}")
+        kind = ref.get("kind")
+        if kind and kind not in KINDS:
+            yield at("kind", f"reference '{key}' field 'kind': '{kind}' is not one of "
+                     f"{', '.join(sorted(KINDS))} (leave it out for a clinical source)")
         pmid = ref.get("pmid")
         if pmid and not pmid.isdigit():
             yield at("pmid", f"reference '{key}' field 'pmid': '{pmid}' must be digits only")
