@@ -153,8 +153,11 @@ def problems(refs: dict[str, Reference], name: str, used: set[str]) -> Iterator[
             yield at("doi", f"reference '{key}' field 'doi': '{doi}' is not a bare DOI{tip}")
         kind = ref.get("kind")
         if kind and kind not in KINDS:
-            yield at("kind", f"reference '{key}' field 'kind': '{kind}' is not one of "
-                     f"{', '.join(sorted(KINDS))} (leave it out for a clinical source)")
+            yield at(
+                "kind",
+                f"reference '{key}' field 'kind': '{kind}' is not one of "
+                f"{', '.join(sorted(KINDS))} (leave it out for a clinical source)",
+            )
         pmid = ref.get("pmid")
         if pmid and not pmid.isdigit():
             yield at("pmid", f"reference '{key}' field 'pmid': '{pmid}' must be digits only")
