@@ -37,6 +37,13 @@ def test_at_most_a_tenth_of_the_safety_cells_rest_only_on_popular_sources() -> N
     assert len(only) * 10 <= len(cells), only
 
 
+def test_every_cell_says_in_plain_words_where_its_level_comes_from() -> None:
+    for m in _real().of("modality"):
+        for c in m["contraindications"]:
+            assert c.get("note") and c["sources"], (m.id, c["id"])
+            assert all(s.get("detail") for s in c["sources"]), (m.id, c["id"])
+
+
 def test_the_popular_kinds_are_marked_on_the_records() -> None:
     refs = _real().references
     assert refs["seed-article"].popular
