@@ -196,7 +196,10 @@ def _run(page: Any, base_url: str, answers: dict[str, str]) -> dict[str, str]:
     got = _results(page)
     assert _active(page)["text"] == "What your answers mean for each cold treatment"
     assert page.locator(".cq-result").get_attribute("role") == "status"
-    assert len(page.requests) == loaded, "the questionnaire made a request"
+    # Chromium fetches the tab's icon when it likes (here after the results show); that is the
+    # browser's request, not the questionnaire's.
+    made = [r for r in page.requests[loaded:] if not r.endswith("/assets/images/favicon.png")]
+    assert made == [], "the questionnaire made a request"
     assert page.evaluate("document.cookie") == ""
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     return got
@@ -208,7 +211,7 @@ def test_all_no_gives_no_reason_found_with_limits(page: Any, base_url: str) -> N
     assert set(got.values()) == {"none-found"}
     text = page.locator(".cq-result").inner_text()
     assert "not medical advice" in text
-    assert "Never longer than 4 minutes" in text and "No longer than 20 minutes" in text
+    assert "never longer than 4 minutes" in text.lower() and "No longer than 20 minutes" in text
     assert "never put ice directly on bare skin" in text.lower()
 
 
