@@ -369,6 +369,14 @@ CASES += [
         "contraindications[0]: missing required field 'sources'",
     ),
     (
+        "cell-empty-sources",
+        "modalities/chamber.yaml",
+        "  - {id: heart-disease, level: do-not-use, sources: [{ref: src2020}]}",
+        "  - {id: heart-disease, level: do-not-use, sources: []}",
+        18,
+        "contraindications[0].sources: must not be empty",
+    ),
+    (
         "cell-bad-level",
         "modalities/chamber.yaml",
         "level: do-not-use",
@@ -608,6 +616,13 @@ BIB_CASES: list[tuple[str, str, str, int, str]] = [
         "doi     = {https://doi.org/10.1000/test.1}",
         6,
         "'https://doi.org/10.1000/test.1' is not a bare DOI (write it bare: 10.1000/test.1)",
+    ),
+    (
+        "bib-unknown-kind",
+        "  title = {A test source},",
+        "  title = {A test source},\n  kind  = {blog},",
+        12,
+        "field 'kind': 'blog' is not one of home-care, manufacturer, popular",
     ),
     (
         "bib-pmid-not-digits",

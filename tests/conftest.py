@@ -13,8 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cryokb.cli import build
+
+# Properties are judged by what they find, not by time: on two busy cores one example can pass
+# Hypothesis' default 200 ms deadline and fail a correct property.
+settings.register_profile("cryokb", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cryokb")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"  # the fixture data: one of each kind

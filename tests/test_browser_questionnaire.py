@@ -25,6 +25,15 @@ LETTER = {
     "do-not-use": "a",
 }
 BLOCK = 3**10  # combinations per round trip to the browser
+SAMPLES = 12_000  # about this many answer sets in each detailed sample, whatever the questions
+SAMPLE_BLOCK = 2_000  # detailed results per round trip to the browser
+
+
+def _step(digits: int) -> int:
+    """A stride through 3**digits combinations that gives about SAMPLES of them and, not being a
+    multiple of 3, varies every answer across the sample."""
+    step = max(1, 3**digits // SAMPLES)
+    return step + 1 if step % 3 == 0 else step
 
 
 def _combination(index: int) -> dict[str, str]:
@@ -104,21 +113,23 @@ def test_js_and_python_agree_on_every_combination(page: Any, base_url: str) -> N
 def test_js_and_python_flags_match_in_detail(page: Any, base_url: str) -> None:
     page.goto(base_url + "questionnaire/")
     page.wait_for_function("window.CryokbQuestionnaire !== undefined")
-    samples = [_combination(i) for i in range(0, 3 ** len(CORE), 1999)]
+    samples = [_combination(i) for i in range(0, 3 ** len(CORE), _step(len(CORE)))]
     samples += [
         dict(zip(IDS, combo, strict=True))
         for combo in itertools.islice(
-            itertools.product(CODES, repeat=len(IDS)), 0, 3 ** len(IDS), 7919
+            itertools.product(CODES, repeat=len(IDS)), 0, 3 ** len(IDS), _step(len(IDS))
         )
     ]
-    js = page.evaluate(
-        """(samples) => {
+    js: list[Any] = []
+    for start in range(0, len(samples), SAMPLE_BLOCK):  # one huge evaluate crashes the tab
+        js += page.evaluate(
+            """(samples) => {
       const root = document.getElementById('cryokb-questionnaire');
       const data = JSON.parse(root.dataset.questionnaire);
       return samples.map((a) => CryokbQuestionnaire.evaluate(data, a));
     }""",
-        samples,
-    )
+            samples[start : start + SAMPLE_BLOCK],
+        )
     for answers, js_result in zip(samples, js, strict=True):
         py = evaluate(Q, TABLE, answers)
         for m in Q["modalities"]:
@@ -185,7 +196,10 @@ def _run(page: Any, base_url: str, answers: dict[str, str]) -> dict[str, str]:
     got = _results(page)
     assert _active(page)["text"] == "What your answers mean for each cold treatment"
     assert page.locator(".cq-result").get_attribute("role") == "status"
-    assert len(page.requests) == loaded, "the questionnaire made a request"
+    # Chromium fetches the tab's icon when it likes (here after the results show); that is the
+    # browser's request, not the questionnaire's.
+    made = [r for r in page.requests[loaded:] if not r.endswith("/assets/images/favicon.png")]
+    assert made == [], "the questionnaire made a request"
     assert page.evaluate("document.cookie") == ""
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     return got
@@ -197,7 +211,7 @@ def test_all_no_gives_no_reason_found_with_limits(page: Any, base_url: str) -> N
     assert set(got.values()) == {"none-found"}
     text = page.locator(".cq-result").inner_text()
     assert "not medical advice" in text
-    assert "Never longer than 4 minutes" in text and "No longer than 20 minutes" in text
+    assert "never longer than 4 minutes" in text.lower() and "No longer than 20 minutes" in text
     assert "never put ice directly on bare skin" in text.lower()
 
 

@@ -30,6 +30,15 @@ DOI = re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+")
 PMID = re.compile(r"[0-9]{1,9}")
 MAX_BYTES = 16 * 1024 * 1024
 MAX_FIELD = 3000  # characters in one field, as for data text (check.MAX_TEXT)
+# What kind of source a record is, in its optional `kind` field. Without one, a record is a
+# clinical or research source (a study, review, guideline or regulator's page). `popular` and
+# `home-care` sources are shown as such where they alone support a safety level.
+KINDS = {
+    "popular": "a popular web page",
+    "home-care": "a health service's home-care page",
+    "manufacturer": "a maker's published instructions or list",
+}
+POPULAR = frozenset({"popular", "home-care"})
 MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 
@@ -58,6 +67,11 @@ class Reference:
     @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.get('pmid')}/" if self.get("pmid") else ""
+
+    @property
+    def popular(self) -> bool:
+        """A popular article or a home-care page, not a clinical source (see KINDS)."""
+        return self.get("kind") in POPULAR
 
     @property
     def unconfirmed(self) -> str:
@@ -150,6 +164,13 @@ def problems(refs: dict[str, Reference], name: str, used: set[str] | None) -> It
             bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
             tip = f" (write it bare: {bare})" if bare != doi else " (it starts 10.NNNN/)"
             yield at("doi", f"reference '{key}' field 'doi': '{doi}' is not a bare DOI{tip}")
+        kind = ref.get("kind")
+        if kind and kind not in KINDS:
+            yield at(
+                "kind",
+                f"reference '{key}' field 'kind': '{kind}' is not one of "
+                f"{', '.join(sorted(KINDS))} (leave it out for a clinical source)",
+            )
         pmid = ref.get("pmid")
         if pmid and not PMID.fullmatch(pmid):
             yield at("pmid", f"reference '{key}' field 'pmid': '{pmid}' must be digits only")

@@ -119,3 +119,16 @@ def _matrix(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
             f"contraindications: no level for '{cid}' (add it with its level and source)",
             key=True,
         )
+
+
+def popular_only_cells(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """The (treatment, contraindication) cells whose every source is a popular article or a
+    home-care page (bib.POPULAR), not a clinical source."""
+    out = []
+    for m in kb.of("modality"):
+        for c in as_list(m.get("contraindications")):
+            refs = [s.get("ref") for s in as_list(c.get("sources")) if isinstance(s, dict)]
+            known = [kb.references[r] for r in refs if r in kb.references]
+            if known and all(ref.popular for ref in known):
+                out.append((m.id, str(c.get("id"))))
+    return out

@@ -1,0 +1,98 @@
+"""The safety table rests on clinical sources: the share of cells that only a popular article or
+a home-care page supports is computed from the data, and such a cell says so on its pages."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from cryokb.read.model import KnowledgeBase
+from cryokb.render.render import render
+from cryokb.rules.check import check_dir
+from cryokb.rules.evidence import popular_only_cells
+from cryokb.site.publish import Site
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
+MARKER = "Only the popular source article or a home-care page gives this"
+TODAY = date(2026, 3, 1)
+
+
+def _real() -> KnowledgeBase:
+    kb, problems = check_dir(DATA)
+    assert not [p for p in problems if p.severity == "error"]
+    return kb
+
+
+def _cells(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    return [(m.id, c["id"]) for m in kb.of("modality") for c in m["contraindications"]]
+
+
+def test_at_most_a_tenth_of_the_safety_cells_rest_only_on_popular_sources() -> None:
+    kb = _real()
+    cells = _cells(kb)
+    only = popular_only_cells(kb)
+    assert len(cells) == len(kb.entities["modality"]) * len(kb.entities["contraindication"])
+    assert len(only) * 10 <= len(cells), only
+
+
+def test_every_cell_says_in_plain_words_where_its_level_comes_from() -> None:
+    for m in _real().of("modality"):
+        for c in m["contraindications"]:
+            assert c.get("note") and c["sources"], (m.id, c["id"])
+            assert all(s.get("detail") for s in c["sources"]), (m.id, c["id"])
+
+
+def test_the_popular_kinds_are_marked_on_the_records() -> None:
+    refs = _real().references
+    assert refs["seed-article"].popular
+    assert refs["nhs111wales-backpain"].popular
+    assert not refs["nadler2004cryothermo"].popular
+    assert not refs["deroyal-coldtherapy"].popular  # a maker's instructions are not popular
+
+
+def test_an_ice_pack_gets_no_chamber_precaution_without_a_clinical_source() -> None:
+    """Kidney disease, seizures and a metal implant: no clinical list for local cold names them."""
+    kb = _real()
+    cells = {c["id"]: c for c in kb.get("modality", "ice-pack")["contraindications"]}
+    for cid in ("kidney-disease", "seizures-history", "pacemaker-or-metal-implant"):
+        assert cells[cid]["level"] == "no-known-reason", cid
+        assert any(not kb.references[s["ref"]].popular for s in cells[cid]["sources"]), cid
+
+
+def test_the_new_hazards_have_a_cell_everywhere_and_a_question() -> None:
+    kb = _real()
+    q = kb.questionnaire
+    assert q is not None
+    raised = {c for question in q["questions"] for c in question["raises"]}
+    for cid in ("reduced-skin-sensation", "cryoglobulins-or-cold-agglutinins", "drowsy-or-sedated"):
+        assert cid in kb.entities["contraindication"] and cid in raised, cid
+        for m in kb.of("modality"):
+            assert cid in {c["id"] for c in m["contraindications"]}, (m.id, cid)
+    local = kb.get("modality", "localized-cryotherapy")["contraindications"]
+    local = {c["id"]: c["level"] for c in local}
+    assert local["reduced-skin-sensation"] == "do-not-use"
+    for sid, modality in (
+        ("low-oxygen", "whole-body-cryotherapy"),
+        ("cold-shock", "cold-water-immersion"),
+        ("ice-pack-pressure", "ice-pack"),
+    ):
+        assert sid in kb.get("modality", modality)["side_effects"], sid
+
+
+def test_a_cell_only_the_article_supports_says_so_on_its_pages(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    bib = data / "references.bib"
+    popular = bib.read_text().replace("@misc{src2020,", "@misc{src2020,\n  kind  = {popular},")
+    bib.write_text(popular)
+    kb, problems = check_dir(data, today=TODAY)
+    assert problems == [] and popular_only_cells(kb) == [("chamber", "heart-disease")]
+    site = Site("https://cryokb.test/", "")
+    pages = {path: page.content for path, page in render(kb, TODAY, site).items()}
+    assert MARKER in pages["modalities/chamber.md"]
+    assert MARKER in pages["contraindications/heart-disease.md"]
+    clinical, _ = check_dir(FIXTURE, today=TODAY)
+    plain = {path: page.content for path, page in render(clinical, TODAY, site).items()}
+    assert MARKER not in plain["modalities/chamber.md"]
