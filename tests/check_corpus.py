@@ -406,8 +406,24 @@ CASES += [
         "guidelines/guide2021.yaml",
         "  - condition: sore-neck",
         "  - condition: sore-nek",
-        6,
+        8,
         "unknown condition 'sore-nek' (did you mean 'sore-neck'?)",
+    ),
+    (
+        "guideline-current-not-a-choice",
+        "guidelines/guide2021.yaml",
+        'current: "yes"',
+        "current: maybe",
+        5,
+        "current: 'maybe' is not one of: yes, no, unclear",
+    ),
+    (
+        "guideline-published-not-a-date",
+        "guidelines/guide2021.yaml",
+        "published: 2021-06",
+        "published: June 2021",
+        4,
+        "published: 'June 2021' is not a date as precise as its source",
     ),
 ]
 
