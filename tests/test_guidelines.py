@@ -24,7 +24,7 @@ def kb() -> KnowledgeBase:
 
 
 def _words(published: str) -> str:
-    """A publication date as the page should give it: '4 April 2017', 'November 2016', '2023'."""
+    """A date as a page gives it: '4 April 2017', 'November 2016' or '2023'."""
     parts = published.split("-")
     if len(parts) == 3:
         return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {parts[0]}"
@@ -68,7 +68,8 @@ def test_guidelines_are_newest_first_with_their_date_and_status(
         for row, (g, r) in zip(rows, expected, strict=True):
             text = _text(row)
             assert f"/guidelines/{g.id}/" in row, (c.id, g.id)
-            assert f"{_words(str(g['published']))}. {STATUS[g['current']]}" in text, (c.id, text)
+            month = _words(str(g["published"])[:7])  # the table gives the month, the page the day
+            assert f"{month}. {STATUS[g['current']]}" in text, (c.id, text)
             assert r["strength"] in text and r["treatment"] in text, (c.id, text)
             dates.append(str(g["published"]))
         assert dates == sorted(dates, reverse=True), c.id
