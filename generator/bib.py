@@ -11,6 +11,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
+from . import files
 from .problems import Problem
 
 # Fields each record type must have (what a Vancouver reference and its links need).
@@ -23,7 +24,12 @@ REQUIRED = {
     "online": ("title", "url", "urldate"),
     "misc": ("title",),
 }
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# A DOI as Crossref recommends matching it: ASCII only, no brackets or spaces that could end it
+# inside a Markdown link; a PMID is ASCII digits ("١٢٣".isdigit() is True).
+DOI = re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+")
+PMID = re.compile(r"[0-9]{1,9}")
+MAX_BYTES = 16 * 1024 * 1024
+MAX_FIELD = 3000  # characters in one field, as for data text (check.MAX_TEXT)
 MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 
@@ -74,10 +80,16 @@ class _Latex(LatexDecodingMiddleware):
         return result
 
 
-def load(path: Path, name: str) -> tuple[dict[str, Reference], list[Problem]]:
-    """Parse the BibTeX file; return records by key and every problem found."""
+def load(
+    path: Path, name: str, root: Path | None = None
+) -> tuple[dict[str, Reference], list[Problem]]:
+    """Parse the BibTeX file (a regular file inside `root`, at most MAX_BYTES); return records
+    by key and every problem found."""
+    raw = files.read(path, root or path.parent, name, MAX_BYTES)
+    if isinstance(raw, Problem):
+        return {}, [raw]
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return {}, [Problem(name, 1, 1, "file is not valid UTF-8 text")]
     # bibtexparser re-exports parse_string without __all__, which mypy --strict flags.
@@ -115,8 +127,9 @@ def load(path: Path, name: str) -> tuple[dict[str, Reference], list[Problem]]:
     return refs, problems
 
 
-def problems(refs: dict[str, Reference], name: str, used: set[str]) -> Iterator[Problem]:
-    """Records by type: required fields, a bare DOI, a PMID of digits, safe text, cited."""
+def problems(refs: dict[str, Reference], name: str, used: set[str] | None) -> Iterator[Problem]:
+    """Records by type: required fields, a bare DOI, a PMID of digits, safe text, and cited by
+    the data (not checked when `used` is None: what cites them is unknown)."""
     from .textsafety import unsafe
 
     for key, ref in sorted(refs.items()):
@@ -124,7 +137,7 @@ def problems(refs: dict[str, Reference], name: str, used: set[str]) -> Iterator[
         def at(field: str, message: str, ref: Reference = ref) -> Problem:
             return Problem(name, ref.lines.get(field, ref.line), 1, message)
 
-        if key not in used:
+        if used is not None and key not in used:
             yield at("", f"reference '{key}' is not cited by any data")
         if ref.type not in REQUIRED:
             known = ", ".join(sorted(REQUIRED))
@@ -133,14 +146,16 @@ def problems(refs: dict[str, Reference], name: str, used: set[str]) -> Iterator[
             if not ref.get(needed):
                 yield at("", f"reference '{key}': @{ref.type} needs a '{needed}' field")
         doi = ref.get("doi")
-        if doi and not DOI.match(doi):
+        if doi and not DOI.fullmatch(doi):
             bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
             tip = f" (write it bare: {bare})" if bare != doi else " (it starts 10.NNNN/)"
             yield at("doi", f"reference '{key}' field 'doi': '{doi}' is not a bare DOI{tip}")
         pmid = ref.get("pmid")
-        if pmid and not pmid.isdigit():
+        if pmid and not PMID.fullmatch(pmid):
             yield at("pmid", f"reference '{key}' field 'pmid': '{pmid}' must be digits only")
         for fname, value in ref.fields.items():
+            if len(value) > MAX_FIELD:
+                yield at(fname, f"reference '{key}' field '{fname}': over {MAX_FIELD} characters")
             if why := unsafe(value):
                 yield at(fname, f"reference '{key}' field '{fname}': {why}")
 

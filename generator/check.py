@@ -58,6 +58,9 @@ UNITS: dict[str, set[str]] = {
 FIELD_KIND = {"temperature": "temperature", "typical_duration": "duration"}
 FIELD_KIND["maximum_duration"] = "duration"
 TODO = re.compile(r"\bTODO\b")
+# The longest text in the data is about 600 characters. A bound keeps the renderer's work in
+# proportion: Python-Markdown slows more than linearly on a paragraph of thousands of links.
+MAX_TEXT = 3000
 
 
 @memory.held()  # see memory.py
@@ -80,7 +83,10 @@ def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
         used |= cited
     if kb.questionnaire is not None and not kb.questionnaire.broken:
         yield from questionnaire_problems(kb.questionnaire, kb)
-    yield from bib.problems(kb.references, kb.bib_file, used)
+    # A file that cannot be read cites what nobody can know: its references are not reported
+    # as unused (one mistake, one error).
+    broken = any(e.broken for e in kb.all())
+    yield from bib.problems(kb.references, kb.bib_file, None if broken else used)
 
 
 def _checked(
@@ -102,6 +108,10 @@ def _entity(entity: Entity, kb: KnowledgeBase, today: date, used: set[str]) -> I
     for path, value in entity.nodes:
         if not isinstance(value, str):
             continue
+        if len(value) > MAX_TEXT:
+            yield entity.doc.problem(
+                path, f"{dotted(path)}: text of {len(value)} characters; the limit is {MAX_TEXT}"
+            )
         if why := unsafe(value):
             yield entity.doc.problem(path, f"{dotted(path)}: {why}", needle=why.needle)
         if m := TODO.search(value):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import diff, intake, publish, rename, skeleton, urls
+from . import diff, intake, output, publish, rename, skeleton, urls
 from .check import check_dir, stale
 from .model import KINDS
 from .problems import Problem, errors
@@ -124,17 +124,25 @@ def build(
         return 2
     os.environ["CRYOKB_DATA"] = str(data.resolve())
     target = (site or config_file.parent / "site").resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    staging = None
     try:
         from mkdocs.commands.build import build as mkdocs_build
 
-        config = load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
+        config = load_config(str(config_file), strict=strict, **overrides)
+        project, docs = config_file.resolve().parent, Path(config.docs_dir)
+        if why := output.refusal(target, [project, data, docs], [data, docs]):
+            print(f"cryokb: error: refusing to build into {why}", file=sys.stderr)
+            return 2
         if release and (why := publish.release_problem(config.site_url or "")):
             raise SystemExit(f"release build refused: {why}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))  # git ignores it
+        config["site_dir"] = str(staging)
         mkdocs_build(config)
+        output.mark(staging)
     except (Exception, SystemExit) as exc:  # whatever fails, the old site stays
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         print(f"cryokb: error: build failed, site left as it was: {exc}", file=sys.stderr)
         return 1
     old = target.with_name(target.name + ".old")

@@ -10,6 +10,7 @@ from typing import Any
 from .model import Entity, KnowledgeBase, as_list
 from .problems import Problem
 from .schema import dotted
+from .textsafety import visible
 from .yamlio import Path_
 
 # GRADE certainty -> (pattern the plain sentence must contain, pattern it must not contain)
@@ -62,7 +63,7 @@ def _wording(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
     if rule is None or not isinstance(plain, str):
         return
     need, forbid = rule
-    text = plain.lower()
+    text = visible(plain).lower()  # as the page shows it
     at = ("findings", i, "plain")
     if (need and not re.search(need, text)) or (forbid and re.search(forbid, text)):
         yield entity.doc.problem(
@@ -95,6 +96,9 @@ def _effect(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
         if key not in effect:
             where = (*at, "effect")
             yield entity.doc.problem(where, f"{dotted(where)}: a {measure} needs '{key}'")
+    if "ci_level" in effect and "ci" not in effect:
+        where = (*at, "effect", "ci_level")
+        yield entity.doc.problem(where, f"{dotted(where)}: a confidence level needs its 'ci'")
     ci = effect.get("ci")
     if isinstance(ci, list) and len(ci) == 2 and _num(ci[0]) and _num(ci[1]):
         value = effect.get("value")

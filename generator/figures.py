@@ -27,6 +27,7 @@ MEASURE = {
     "mean difference": "MD",
     "standardised mean difference": "SMD",
     "weighted mean difference": "WMD",
+    "effect size": "effect size",  # as the source names it (e.g. a standardised effect)
 }
 UNITS = {
     "minutes": ("minute", "minutes"),
@@ -78,7 +79,8 @@ def effect(e: dict[str, Any]) -> str:
     measure = e["measure"]
     if measure in MEASURE:
         low, high = e["ci"]
-        text = f"{MEASURE[measure]} {_num(e['value'])} (95% CI {_num(low)} to {_num(high)})"
+        level = e.get("ci_level", 95)
+        text = f"{MEASURE[measure]} {_num(e['value'])} ({level}% CI {_num(low)} to {_num(high)})"
     elif measure == "group means":
         text = f"means {_num(e['groups'][0])} and {_num(e['groups'][1])}"
     elif measure == "percent change":

@@ -16,7 +16,7 @@ from typing import Any
 
 import bibtexparser
 
-from .bib import DOI, REQUIRED
+from .bib import DOI, PMID, REQUIRED
 from .skeleton import ID
 
 _NAMES = "author title journal booktitle publisher institution year volume number pages doi pmid"
@@ -31,7 +31,7 @@ class IntakeError(ValueError):
 
 def _bare_doi(doi: str) -> str:
     bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
-    if not DOI.match(bare):
+    if not DOI.fullmatch(bare):
         raise IntakeError(f"'{doi}' is not a DOI (it starts 10.NNNN/)")
     return bare
 
@@ -106,7 +106,7 @@ def add(bib_path: Path, text: str, key: str | None = None) -> str:
         raise IntakeError(f"key '{new_key}' must be kebab-case, as a study id is (use --key)")
     if fields.get("doi"):
         fields["doi"] = _bare_doi(fields["doi"])
-    if fields.get("pmid") and not fields["pmid"].isdigit():
+    if fields.get("pmid") and not PMID.fullmatch(fields["pmid"]):
         raise IntakeError(f"PMID '{fields['pmid']}' must be digits only")
     missing = [f for f in REQUIRED.get(kind, ("title",)) if not fields.get(f)]
     if kind not in REQUIRED or missing:

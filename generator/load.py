@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import bib, fanout, yamlio
+from . import bib, fanout, files, yamlio
 from .model import KINDS, QUESTIONNAIRE, Entity, KnowledgeBase
 from .problems import Problem
 
@@ -30,37 +30,48 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     for child in sorted(root.iterdir()):
         if child.is_dir() and child.name not in known:
             problems.append(Problem(_name(child, cwd), 0, 0, "unknown data folder"))
-    files: list[tuple[str, Path, str]] = []
+    found: list[tuple[str, Path, str]] = []
     size: dict[Path, int] = {}
     for kind, folder in KINDS.items():
         shown = _name(root / folder, cwd)
-        for entry in _listed(root / folder):
+        if (root / folder).is_symlink():
+            problems.append(Problem(shown, 0, 0, "a data folder may not be a link"))
+            continue
+        listed = _listed(root / folder)
+        if isinstance(listed, str):
+            problems.append(Problem(shown, 0, 0, listed))
+            continue
+        for entry in listed:
             name = f"{shown}/{entry.name}"
             if not entry.name.endswith(".yaml"):
                 problems.append(Problem(name, 0, 0, "data files must end in .yaml"))
                 continue
-            path = Path(entry.path)
-            files.append((kind, path, name))
-            size[path] = entry.stat().st_size
+            path = files.regular(Path(entry.path), root)
+            if isinstance(path, str):
+                problems.append(Problem(name, 1, 1, f"file {path}"))
+                continue
+            found.append((kind, Path(entry.path), name))
+            size[Path(entry.path)] = path.stat().st_size
     qpath = root / f"{QUESTIONNAIRE}.yaml"
-    if qpath.exists():
-        files.append((QUESTIONNAIRE, qpath, _name(qpath, cwd)))
+    if os.path.lexists(qpath):
+        found.append((QUESTIONNAIRE, qpath, _name(qpath, cwd)))
     bpath = root / "references.bib"
     kb.bib_file = _name(bpath, cwd)
-    if not bpath.exists():
+    has_bib = os.path.lexists(bpath)
+    if not has_bib:
         problems.append(Problem(kb.bib_file, 0, 0, "bibliography file is missing"))
-    chunks = fanout.runs(files)
-    jobs: list[Callable[[], Any]] = [partial(_entities, chunk) for chunk in chunks]
+    chunks = fanout.runs(found)
+    jobs: list[Callable[[], Any]] = [partial(_entities, chunk, root=root) for chunk in chunks]
     weights = [sum(size.get(path, 0) for _, path, _ in chunk) for chunk in chunks]
-    if bpath.exists():  # parsing BibTeX costs about twice as much a byte as YAML
-        jobs.insert(0, partial(bib.load, bpath, kb.bib_file))
+    if has_bib:  # parsing BibTeX costs about twice as much a byte as YAML
+        jobs.insert(0, partial(bib.load, bpath, kb.bib_file, root))
         weights.insert(0, 2 * _size(bpath))
     done, _ = fanout.run(jobs, weights, here=LOAD_HERE)
-    if bpath.exists():
+    if has_bib:
         kb.references, bib_problems = done.pop(0)
         problems += bib_problems
-    for entities, found in done:
-        problems += found
+    for entities, met in done:
+        problems += met
         for entity in entities:
             if entity.kind == QUESTIONNAIRE:
                 kb.questionnaire = entity
@@ -73,32 +84,37 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
 LOAD_HERE = 1.15
 
 
-def _listed(folder: Path) -> list[os.DirEntry[str]]:
-    """The folder's entries by name, hidden ones left out (as a glob of `*` would)."""
+def _listed(folder: Path) -> list[os.DirEntry[str]] | str:
+    """The folder's entries by name, hidden ones left out (as a glob of `*` would); a folder
+    that is missing lists nothing, one that cannot be read says why."""
     try:
         with os.scandir(folder) as found:
             return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as exc:
+        return f"data folder cannot be read ({exc.strerror or exc})"
 
 
 def _size(path: Path) -> int:
     try:
-        return path.stat().st_size
+        return os.stat(path).st_size if os.path.isfile(path) else 0
     except OSError:
         return 0
 
 
-def _entities(files: Sequence[tuple[str, Path, str]]) -> tuple[list[Entity], list[Problem]]:
+def _entities(
+    found: Sequence[tuple[str, Path, str]], root: Path
+) -> tuple[list[Entity], list[Problem]]:
     """Each file's entity, and the problems found reading them."""
     problems: list[Problem] = []
-    return [_entity(kind, path, name, problems) for kind, path, name in files], problems
+    return [_entity(kind, path, name, root, problems) for kind, path, name in found], problems
 
 
-def _entity(kind: str, path: Path, name: str, problems: list[Problem]) -> Entity:
+def _entity(kind: str, path: Path, name: str, root: Path, problems: list[Problem]) -> Entity:
     """The file's entity; one that cannot be read still holds its id (from the file name), so
     references to it do not add false errors to the one that matters."""
-    doc = yamlio.load(path, name)
+    doc = yamlio.load(path, name, root)
     if isinstance(doc, Problem):
         problems.append(doc)
         return Entity(kind, path.stem, yamlio.Document(name, {}), broken=True)

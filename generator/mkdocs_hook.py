@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator import check, history, problems, publish, render, sanitize, search, spool
+from generator import check, history, policy, problems, publish, render, search, spool
 
 _sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
 _state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
@@ -39,20 +39,25 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             _sources[path] = (page.source, page.updated)
     for uri in sorted({uri for uri, _ in _sources.values()}):  # the YAML, published as open data
         files.append(File.generated(config, uri, abs_src_path=str(root / uri[5:])))
-    for path, text in {**publish.redirects(kb), "robots.txt": publish.robots(site.url)}.items():
+    for path, text in publish.extras(kb, site.url).items():  # redirects and robots.txt
         files.append(File.generated(config, path, content=text))
     return files
 
 
 def on_page_content(html: str, page: Page, **_: Any) -> str:
-    if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
+    if entry := _sources.get(page.file.src_uri):  # before the sitemap is made
         page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
         page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
-        html = sanitize.clean(html)
-    return spool.park(page, html)  # on disk until the second pass (see spool.py)
+    # every page made from data (lists and evidence pages too) is sanitized; see spool.py
+    return spool.park(page, policy.content(html, bool(page.file.generated_by), _state["site"].url))
 
 
-on_page_context, on_post_page = spool.fetch, spool.drop  # 2nd pass: HTML back, then dropped
+def on_post_page(output: str, page: Page, **_: Any) -> str:  # the policy (policy.py) on each
+    return str(spool.drop(policy.protect(output, page.content or ""), page))
+
+
+on_post_template = policy.on_template  # and on 404.html
+on_page_context = spool.fetch  # 2nd pass: the parked HTML back (see spool.py)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

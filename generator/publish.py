@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import urls
+from . import policy, urls
 from .model import KnowledgeBase
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", ""}
@@ -63,7 +63,7 @@ def redirect_page(target: str) -> str:
     """A page that sends the browser to `target` (relative), keeping the #anchor."""
     url = html.escape(target, quote=True)
     script = json.dumps(target)
-    return (
+    return policy.protect(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<title>Moved</title><link rel="canonical" href="{url}">'
         f'<meta http-equiv="refresh" content="0; url={url}">'
@@ -87,3 +87,8 @@ def robots(site_url: str) -> str:
     if site_url:
         lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
     return "\n".join(lines) + "\n"
+
+
+def extras(kb: KnowledgeBase, site_url: str) -> dict[str, str]:
+    """The files a build adds beside the pages: redirects for renamed pages, robots.txt."""
+    return {**redirects(kb), "robots.txt": robots(site_url)}

@@ -17,6 +17,7 @@ from . import (
     engine,
     fanout,
     memory,
+    sanitize,
     structured_data,
     trace,
 )
@@ -75,6 +76,7 @@ class Renderer:
             effect=effect,
             traced=ledger.quantity,
             plain=plain_text,
+            literal=sanitize.literal,
         )
         self.env.globals.update(
             kb=kb,
@@ -129,11 +131,11 @@ class Renderer:
         """
         text = " ".join(text.split())
         if _plain(text, src):
-            return escape_text(text)
+            return Markup(sanitize.inert(escape_text(text)))
         out = []
         for sentence in trace.SENTENCE.split(text):
             keys = CITE.findall(sentence) or ([src] if src else [])
-            safe: str = escape_text(sentence)
+            safe: str = sanitize.inert(escape_text(sentence))  # before our own marks
             if keys and keys[0] in self.kb.references:
                 key = keys[0]
 

@@ -7,7 +7,10 @@ add no script, event handler, style, frame or `javascript:` link to a page.
 
 from __future__ import annotations
 
+import re
+
 import nh3
+from markupsafe import Markup, escape
 
 # Charts are inline SVG built by generator/charts.py: shapes and text only, no links or scripts.
 SVG = {"svg", "g", "rect", "line", "text", "title", "desc"}
@@ -39,3 +42,20 @@ def clean(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+# Python-Markdown's backslash escapes; `{` and `}` also stop attribute lists ({: #id }).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()>#+\-.!|~])")
+
+
+def literal(text: str) -> Markup:
+    """`text` shown as it is written: HTML escaped and every Markdown mark escaped, so text from
+    outside the data (a git commit subject) can make no link, emphasis, id or attribute."""
+    return escape(_MARKDOWN.sub(r"\\\1", text))  # marks first: entities keep their #
+
+
+def inert(markdown: str) -> str:
+    """Escaped data text (`md`) with what Markdown would turn into attributes, ids or images
+    made literal: attribute lists, a leading heading mark, the `!` of an image."""
+    out = markdown.replace("{", "\\{").replace("}", "\\}").replace("![", "\\![")
+    return "\\" + out if out.lstrip().startswith("#") else out

@@ -15,8 +15,8 @@ _SAFE_LINK = re.compile(r"^(https?://|mailto:|#|/|\.\.?/|[A-Za-z0-9_-]+(/|\.md|#
 
 
 _PLAIN = re.compile(r"[ -%'-~\n]*\Z")  # printable ASCII with no '&': nothing to undo
-# _PLAIN without < : = % ] (no rule can match plain text without one of them), in one pattern
-_QUICK = re.compile(r"[\x20-\x24\x27-\x39\x3b\x3e-\x5c\x5e-\x7e\n]*\Z")
+# _PLAIN without < : = % ] { [ # (no rule can match plain text without one of them), in one pattern
+_QUICK = re.compile(r"[\x20-\x22\x24\x27-\x39\x3b\x3e-\x5a\x5c\x5e-\x7a\x7c-\x7e\n]*\Z")
 
 
 def _normalise(text: str, quick: bool = True) -> str:
@@ -26,6 +26,43 @@ def _normalise(text: str, quick: bool = True) -> str:
     text = html.unescape(html.unescape(text))
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == "\n")
+
+
+# What the renderer would turn into something else than the words the checker read: Python-
+# Markdown's attribute lists ({: #id .class key=value}, which set ids, targets and overlays),
+# images, snippet includes, link and abbreviation definitions, headings (ids of their own) and
+# character references. The site never needs them in data text.
+_MARKDOWN = [
+    (re.compile(r"\{:?[ ]*[^}\n ][^}\n]*\}"), "attribute lists such as {: #id } are not allowed"),
+    (re.compile(r"!\["), "images are not allowed in text"),
+    (re.compile(r"-+8<-+"), "snippet markers (--8<--) are not allowed in text"),
+    (
+        re.compile(r"^[ \t]*\*?\[[^\]\n]+\]:", re.M),
+        "Markdown definitions ([x]: ...) are not allowed",
+    ),
+    (re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)", re.M), "headings (#) are not allowed in text"),
+    (
+        re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);"),
+        "character references such as &shy; are not allowed (write the character itself)",
+    ),
+]
+_VISIBLE = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[*_`~]")  # escapes and emphasis marks
+
+
+def visible(text: str) -> str:
+    """The words a reader sees once Markdown has rendered `text`: emphasis marks and backslash
+    escapes removed (`prob*ab*ly` reads as "probably")."""
+    return _VISIBLE.sub("", text)
+
+
+def _invisible(text: str) -> str | None:
+    """The first control, format (bidirectional overrides, zero-width) or unassigned
+    character: text that shows other words than the data holds, or hides a renderer marker."""
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if (kind[0] == "C" or kind in ("Zl", "Zp")) and ch not in "\n\t":
+            return ch
+    return None
 
 
 class Unsafe(str):
@@ -60,6 +97,12 @@ def unsafe(text: str, quick: bool = True) -> Unsafe | None:
                 f"link target '{target}' is not allowed (use https://, mailto: or a page path)",
                 _raw(text, target),
             )
+    if ch := _invisible(text):
+        name = unicodedata.name(ch, "a control character")
+        return _why(f"invisible character U+{ord(ch):04X} ({name}) is not allowed in text", ch)
+    for pattern, message in _MARKDOWN:
+        if m := pattern.search(text):
+            return _why(message, m.group(0).strip())
     return None
 
 

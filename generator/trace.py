@@ -33,12 +33,22 @@ NOT_TEXT = {"id", "name", "label", "date", "next_review", "ref", "unit", "versio
 SELF_SOURCED = ("study", "guideline")
 
 
-PHONE = re.compile(r"(?:call|phone|ring)\s+$", re.IGNORECASE)
+PHONE = ("call", "phone", "ring")
+
+
+def _after_phone_word(text: str, start: int) -> bool:
+    """Whether `call`, `phone` or `ring` and then spaces come right before `start`. Looks back
+    only over those spaces and one word: a search of all the text before each number made the
+    figure scan quadratic in a long run of numbers."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i < start and text[max(0, i - 5) : i].lower().endswith(PHONE)
 
 
 def is_figure(m: re.Match[str]) -> bool:
     """A figure, not a year or a phone number ("call 999")."""
-    return not YEAR.match(m.group(0)) and not PHONE.search(m.string[: m.start()])
+    return not YEAR.match(m.group(0)) and not _after_phone_word(m.string, m.start())
 
 
 def figures(sentence: str) -> list[re.Match[str]]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import files
 from .problems import Problem
 
 Path_ = tuple[str | int, ...]
@@ -16,6 +19,8 @@ MAX_BYTES = 512 * 1024
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 20
 _STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+# Where an anchor (&a), an alias (*a) or a tag (!t) could start; text without one needs no scan.
+_MARKER = re.compile(r"(?:^|[\s\[{,])[&*!]", re.MULTILINE)
 
 
 @dataclass
@@ -159,7 +164,10 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         if node.tag in (_STR, _TIMESTAMP):  # as written; dates stay ISO strings for the schema
             return node.value
-        return self.constructor.construct_object(node)
+        value = self.constructor.construct_object(node)
+        if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf: not JSON
+            raise _Fail(node.start_mark, f"'{node.value}' is not a finite number")
+        return value
 
 
 class _Fail(Exception):
@@ -168,11 +176,28 @@ class _Fail(Exception):
         self.message = message
 
 
-def load(path: Path, name: str) -> Document | Problem:
-    """Load `path` (reported as `name`), or return the first problem that stops it."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        return Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {MAX_BYTES}")
+def _refused(text: str) -> tuple[Any, str] | None:
+    """The first anchor, alias or explicit tag in `text`: the data needs none, and aliases
+    expand exponentially ("billion laughs") while tags publish types `safe_load` refuses."""
+    if not _MARKER.search(text):
+        return None
+    for event in yaml.parse(text, Loader=LOADER):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark, f"YAML alias '*{anchor}' is not allowed: write it out"
+        if anchor:
+            return event.start_mark, f"YAML anchor '&{anchor}' is not allowed"
+        if (tag := getattr(event, "tag", None)) is not None:
+            return event.start_mark, f"YAML tag '{tag}' is not allowed: write plain values"
+    return None
+
+
+def load(path: Path, name: str, root: Path | None = None) -> Document | Problem:
+    """Load `path` (reported as `name`; a regular file inside `root`, at most MAX_BYTES), or
+    return the first problem that stops it."""
+    raw = files.read(path, root or path.parent, name, MAX_BYTES)
+    if isinstance(raw, Problem):
+        return raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -180,6 +205,8 @@ def load(path: Path, name: str) -> Document | Problem:
         return Problem(name, line, 1, "file is not valid UTF-8 text")
     doc = Document(name, None, text=text)
     try:
+        if found := _refused(text):
+            return Problem(name, found[0].line + 1, found[0].column + 1, found[1])
         node = yaml.compose(text, Loader=LOADER)
         if node is None:
             return Problem(name, 1, 1, "file is empty")

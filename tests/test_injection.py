@@ -280,3 +280,108 @@ def test_poisoned_pages_execute_nothing(browser: Any, poisoned_site: tuple[str, 
     assert page.evaluate("window.__pwned === undefined")
     assert failures == {} and dialogs == []
     context.close()
+
+
+# Markdown that passes no script but would change what a reader sees (issue #19): ids that take
+# over the questionnaire's mount point or a stable anchor, a page-wide overlay, a third-party
+# image, a search result pointing elsewhere, a link opening a window without `rel`.
+MARKUP: dict[str, list[tuple[tuple[str | int, ...], str]]] = {
+    "questionnaire.yaml": [(("intro",), "Answer each question. { #cryokb-questionnaire }")],
+    "protocols/chamber-neck.yaml": [
+        (("summary",), "A few minutes in the cold. { #session-length }")
+    ],
+    "conditions/sore-neck.yaml": [
+        (
+            ("summary",),
+            'A neck that hurts.{: style="position:fixed;inset:0;z-index:9999;background:red" }',
+        ),
+        (("details",), "Trials are small. ![x](http://127.0.0.2:9/pixel.png)"),
+    ],
+    "modalities/chamber.yaml": [
+        (("summary",), "A cold room. [More](https://example.org/){target=_blank}")
+    ],
+    "studies/trial2020.yaml": [
+        (("population",), 'Ten adults.{data-pagefind-meta="url:https://evil.example/"}')
+    ],
+}
+MARKUP_AUDIT = """() => {
+  const bad = [], ids = {};
+  for (const el of document.querySelectorAll('[id]')) ids[el.id] = (ids[el.id] || 0) + 1;
+  for (const [id, n] of Object.entries(ids)) if (n > 1) bad.push('id ' + id + ' twice');
+  for (const el of document.querySelectorAll('article *')) {
+    if (el.hasAttribute('style')) bad.push('style on ' + el.tagName);
+    if (el.hasAttribute('target')) bad.push('target on ' + el.tagName);
+    if (el.tagName === 'IMG') bad.push('img ' + el.getAttribute('src'));
+    for (const a of el.attributes) {  // the theme marks the article for the index, no more
+      if (a.name.startsWith('data-pagefind') && a.name !== 'data-pagefind-body') bad.push(a.name);
+    }
+  }
+  for (const a of document.querySelectorAll('a[href^="http"]')) {
+    const out = new URL(a.href).origin !== location.origin;
+    if (out && !(a.rel || '').includes('noopener')) bad.push('no rel on ' + a.href);
+  }
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def markup_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The fixture with MARKUP in its text, checked (every payload refused), then built with the
+    check bypassed and served."""
+    data = tmp_path_factory.mktemp("markup") / "data"
+    shutil.copytree(MINIMAL, data)
+    for rel, edits in MARKUP.items():
+        path = data / rel
+        doc = yaml.safe_load(path.read_text())
+        for field, value in edits:
+            _set(doc, field, value)
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    _, problems = check_dir(data)
+    refused = {(Path(p.file).name, p.message.split(":")[0]) for p in problems}
+    for rel, edits in MARKUP.items():
+        for field, _ in edits:
+            assert (Path(rel).name, ".".join(map(str, field))) in refused, (rel, field)
+    port = free_port()
+    out = tmp_path_factory.mktemp("markup-site") / "site"
+    real = generator.check.check_dir
+    generator.check.check_dir = lambda root: (loader.load(root)[0], [])
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert build(ROOT / "mkdocs.yml", data, out, strict=False, site_url=url) == 0
+    finally:
+        generator.check.check_dir = real
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield url, out
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+def test_markup_in_data_changes_nothing_a_reader_sees(
+    browser: Any, markup_site: tuple[str, Path]
+) -> None:
+    base_url, site = markup_site
+    urls = sorted(
+        base_url + p.relative_to(site).as_posix().removesuffix("index.html")
+        for p in site.rglob("index.html")
+        if not p.relative_to(site).as_posix().startswith(("data/", "cite/"))
+    )
+    assert len(urls) > 15
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    failures = {}
+    for url in urls:
+        page.goto(url)
+        if problems := page.evaluate(MARKUP_AUDIT):
+            failures[url] = problems
+    assert failures == {}
+    assert [r for r in requests if not r.startswith(base_url)] == []
+    page.goto(base_url + "questionnaire/")  # its mount point is still the questionnaire's
+    page.locator("#cryokb-questionnaire form").wait_for()
+    page.goto(base_url + "protocols/chamber-neck/#session-length")  # and the anchor the row's
+    assert page.locator("#session-length").evaluate("e => e.closest('table') !== null")
+    context.close()

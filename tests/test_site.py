@@ -10,7 +10,7 @@ import pytest
 from generator.check import check_dir
 from generator.links import Index, served
 from generator.model import CITE, KINDS, KnowledgeBase, walk
-from generator.render import quantity
+from generator.render import effect, quantity
 from generator.urls import STABLE
 from tests.htmlscan import page_url, resolve, scan
 
@@ -292,6 +292,18 @@ def test_no_page_loads_anything_from_another_origin(site: Path, port: int) -> No
 )
 def test_quantities_show_both_units(q: dict[str, object], expected: str) -> None:
     assert quantity(q) == expected
+
+
+def test_an_effect_shows_its_confidence_level(site: Path) -> None:
+    """A 95% interval unless the source reports another level (Abaidia 2017 gives 90%)."""
+    base = {"value": -0.5, "ci": [-1, 0], "scale": "soreness", "when": "at 1 day"}
+    assert "(95% CI " in effect({"measure": "standardised mean difference", **base})
+    assert "effect size \u22120.5 (90% CI \u22121 to 0)" in effect(
+        {"measure": "effect size", "ci_level": 90, **base}
+    )
+    page = scan(site / KINDS["study"] / "abaidia2017recovery" / "index.html").text
+    level = r"%\s*(?:\[\d+\]\s*)?CI"  # a source marker may follow the number
+    assert re.search("90" + level, page) and not re.search("95" + level, page)
 
 
 def test_section_and_reference_pages_show_review_dates_and_notice(site: Path) -> None:
