@@ -25,8 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.check import check_dir  # noqa: E402
-from generator.cli import build  # noqa: E402
+from cryokb.cli import build  # noqa: E402
+from cryokb.rules.check import check_dir  # noqa: E402
+from tests.conftest import fixture_config  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal"
 OLD = "how_it_works: Cold air cools the skin [@src2020]."
@@ -55,7 +56,9 @@ def timed(length: int) -> tuple[float, float | None]:
             return check, None
         start = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            status = build(ROOT / "mkdocs.yml", data, Path(tmp) / "site", strict=False)
+            status = build(
+                fixture_config(Path(tmp)), data, Path(tmp) / "site", strict=False, quiet=True
+            )
         assert status == 0
         return check, time.perf_counter() - start
 

@@ -71,8 +71,8 @@ def _median(runs: int, body: str, **fields: str) -> dict[str, float]:
 
 def plain_config(tmp: Path, data: Path) -> Path:
     """The same pages as plain Markdown, built by plain Material with no hook: the baseline."""
-    from generator.load import load
-    from generator.render import render
+    from cryokb.read.load import load
+    from cryokb.render.render import render
 
     docs = tmp / "plain-docs"
     subprocess.run(["cp", "-r", str(ROOT / "content"), str(docs)], check=True)
@@ -83,7 +83,7 @@ def plain_config(tmp: Path, data: Path) -> Path:
         target.write_text(page.content, encoding="utf-8")
     text = (ROOT / "mkdocs.yml").read_text()
     text = text.replace("docs_dir: content", f"docs_dir: {docs}")
-    text = text.replace("hooks:\n  - generator/mkdocs_hook.py\n", "")
+    text = text.replace("hooks:\n  - generator/cryokb/site/mkdocs_hook.py\n", "")
     text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     # A plain Material site has search too: its built-in plugin, where ours runs Pagefind.
     text = text.replace("plugins: []", "plugins:\n  - search")

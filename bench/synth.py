@@ -29,7 +29,9 @@ DOMAINS = ["pain", "soreness", "function", "recovery", "disease-activity"]
 
 def _dump(path: Path, kind: str, data: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    modeline = f"# yaml-language-server: $schema=../../generator/schemas/{kind}.schema.json\n"
+    modeline = (
+        f"# yaml-language-server: $schema=../../generator/cryokb/schemas/{kind}.schema.json\n"
+    )
     path.write_text(modeline + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import build
+from cryokb.cli import build
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CRYOKB_CHROMIUM", "/usr/bin/chromium")  # Debian's, never a download
@@ -51,6 +52,38 @@ def site(tmp_path_factory: pytest.TempPathFactory, port: int) -> Path:
     status = build(ROOT / "mkdocs.yml", ROOT / "data", out, site_url=f"http://127.0.0.1:{port}/")
     assert status == 0, "strict build of the real site failed"
     return out
+
+
+def config_for(content: Path) -> Path:
+    """A copy of mkdocs.yml, beside `content`, that builds the pages in that folder."""
+    text = (ROOT / "mkdocs.yml").read_text()  # keeps its !ENV tags: MkDocs reads them
+    for old, new in [
+        ("docs_dir: content", f"docs_dir: {content}"),
+        ("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"),
+        (
+            "  - generator/cryokb/site/mkdocs_hook.py",
+            f"  - {ROOT / 'generator' / 'cryokb' / 'site' / 'mkdocs_hook.py'}",
+        ),
+        ("watch:\n  - data", f"watch:\n  - {ROOT / 'data'}"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    if not (content.parent / "includes").exists():
+        shutil.copytree(ROOT / "includes", content.parent / "includes")
+    config = content.parent / "mkdocs.yml"
+    config.write_text(text)
+    return config
+
+
+def fixture_config(folder: Path) -> Path:
+    """A mkdocs.yml for building the minimal fixture: the hand-written pages, copied into
+    `folder`, with the home page's evidence marker naming every condition (the real page names
+    the real ones, which the fixture lacks)."""
+    content = folder / "content"
+    shutil.copytree(ROOT / "content", content)
+    home = content / "index.md"
+    home.write_text(home.read_text().replace("what-we-know neck-pain back-pain", "what-we-know"))
+    return config_for(content)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_dir, stale
-from generator.cli import main
-from generator.problems import errors
+from cryokb.cli import main
+from cryokb.read.problems import errors
+from cryokb.rules.check import check_dir, stale
 from tests.test_check import MINIMAL, _edit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +113,9 @@ def test_new_writes_a_skeleton_whose_todos_check_reports_by_line(data: Path, kin
     folder = {"study": "studies", "modality": "modalities"}.get(kind, kind + "s")
     path = data / folder / "fresh-one.yaml"
     text = path.read_text()
-    assert text.startswith(f"# yaml-language-server: $schema=../../generator/schemas/{kind}.")
+    assert text.startswith(
+        f"# yaml-language-server: $schema=../../generator/cryokb/schemas/{kind}."
+    )
     assert f"  date: {date.today().isoformat()}" in text
     next_year = date.today().replace(year=date.today().year + 1, day=min(date.today().day, 28))
     assert f"next_review: {next_year.isoformat()[:7]}" in text

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import build
+from cryokb.cli import build
 from tests.conftest import ROOT, free_port, serve
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.questionnaire import evaluate
+from cryokb.rules.questionnaire import evaluate
 from tests.test_questionnaire import IDS, KB, TABLE, Q
 
 pytestmark = pytest.mark.browser
@@ -329,7 +329,7 @@ def test_without_javascript_a_printable_checklist_is_shown(browser: Any, base_ur
 
 
 def test_page_data_matches_the_yaml(page: Any, base_url: str) -> None:
-    from generator.questionnaire_export import page_data
+    from cryokb.render.questionnaire_export import page_data
 
     page.goto(base_url + "questionnaire/")
     embedded = json.loads(page.locator("#cryokb-questionnaire").get_attribute("data-questionnaire"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.check import check_dir
+from cryokb.rules.check import check_dir
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from tests.conftest import ROOT
+from cryokb.cli import build, main
+from tests.conftest import ROOT, config_for
 
 
 def _build(site: Path, data: Path = ROOT / "data", config: Path = ROOT / "mkdocs.yml") -> int:
@@ -59,17 +60,7 @@ def test_a_build_that_fails_halfway_leaves_the_site_untouched(
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "about.md").write_text("# About\n\nA [broken link](nowhere.md).\n")
-    text = (ROOT / "mkdocs.yml").read_text()  # keeps its !ENV tags: MkDocs reads them
-    for old, new in [
-        ("docs_dir: content", f"docs_dir: {content}"),
-        ("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"),
-        ("  - generator/mkdocs_hook.py", f"  - {ROOT / 'generator' / 'mkdocs_hook.py'}"),
-    ]:
-        assert old in text
-        text = text.replace(old, new)
-    shutil.copytree(ROOT / "includes", tmp_path / "includes")
-    config_file = tmp_path / "mkdocs.yml"
-    config_file.write_text(text)
+    config_file = config_for(content)
     status = _build(site, config=config_file)
     assert status == 1
     assert "site left as it was" in capsys.readouterr().err
@@ -104,3 +95,41 @@ def test_cli_reports_unreadable_files_without_traceback(
     out = capsys.readouterr()
     assert "neck-pain.yaml:" in out.out and message in out.out
     assert "Traceback" not in out.out + out.err
+
+
+def test_a_failed_build_names_the_file_and_the_link(
+    built: tuple[Path, dict[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MkDocs' warnings are shown as its own command line shows them, not only their count."""
+    site, before = built
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    with (content / "about.md").open("a", encoding="utf-8") as out:
+        out.write("\n\nSee [this page](no-such-page.md).\n")
+    status = build(ROOT / "mkdocs.yml", ROOT / "data", site, quiet=True, docs_dir=str(content))
+    err = capsys.readouterr().err
+    assert status == 1 and _digest(site) == before
+    assert "WARNING" in err and "about.md" in err and "no-such-page.md" in err, err
+    assert "INFO" not in err  # --quiet: warnings and errors only
+
+
+def test_check_speaks_json_for_tools(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", data)
+    bad = data / "conditions" / "sore-neck.yaml"
+    bad.write_text(bad.read_text().replace("name: Sore neck", "name: 5"))
+    assert main(["check", "--data", str(data), "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert found and {"file", "line", "column", "message", "severity"} <= set(found[0])
+    assert found[0]["file"].endswith("sore-neck.yaml") and found[0]["line"] == 2
+
+
+def test_the_command_line_tells_its_version_and_exit_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from importlib import metadata
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"cryokb {metadata.version('cryokb')}"
+    assert main(["build", "--help"]) == 0
+    assert "exit status: 0 done, 1 data problems" in capsys.readouterr().out.replace("\n", " ")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.charts import RANK, SYMBOL
-from generator.check import check_dir
-from generator.model import KINDS
+from cryokb.read.model import KINDS
+from cryokb.render.charts import RANK, SYMBOL
+from cryokb.rules.check import check_dir
 from tests.conftest import ROOT
 
 KB, _ = check_dir(ROOT / "data")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_dir
-from generator.cli import main
+from cryokb.cli import main
+from cryokb.rules.check import check_dir
 from tests.check_corpus import BIB_CASES, CASES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,27 +179,27 @@ def test_schemas_are_valid_and_published_to_editors() -> None:
 
     import jsonschema
 
-    from generator.model import KINDS
+    from cryokb.read.model import KINDS
 
-    schemas = ROOT / "generator" / "schemas"
+    schemas = ROOT / "generator" / "cryokb" / "schemas"
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text())["yaml.schemas"]
     for kind, folder in [*KINDS.items(), ("questionnaire", "")]:
         path = schemas / f"{kind}.schema.json"
         jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text()))
         glob = f"data/{folder}/*.yaml" if folder else "data/questionnaire.yaml"
-        assert settings[f"./generator/schemas/{kind}.schema.json"] == glob
+        assert settings[f"./generator/cryokb/schemas/{kind}.schema.json"] == glob
         files = list((ROOT / "data").glob(glob.removeprefix("data/")))
         assert files, glob
         for f in files:  # the modeline lets any YAML language server find the schema
             first = f.read_text().splitlines()[0]
-            assert first.endswith(f"generator/schemas/{kind}.schema.json"), f
+            assert first.endswith(f"generator/cryokb/schemas/{kind}.schema.json"), f
 
 
 def test_bibtex_values_skip_latex_decoding_only_when_it_would_change_nothing() -> None:
     """bib.py decodes LaTeX only in values that have some; the rest must decode to themselves."""
     from pylatexenc.latex2text import LatexNodes2Text
 
-    from generator.bib import LATEX, load
+    from cryokb.read.bib import LATEX, load
 
     decode = LatexNodes2Text().latex_to_text
     text = (ROOT / "data" / "references.bib").read_text(encoding="utf-8")
@@ -219,7 +219,7 @@ def test_the_same_problems_on_one_or_several_processes(
 ) -> None:
     """Files are read and entities checked in forked copies (fanout.py), a file or an entity to
     a job here; the problems, and the order they are reported in, are the same."""
-    from generator import fanout
+    from cryokb.render import fanout
 
     _edit(data / file, old, new)
     monkeypatch.setenv("CRYOKB_WORKERS", "1")
@@ -227,3 +227,28 @@ def test_the_same_problems_on_one_or_several_processes(
     monkeypatch.setattr(fanout, "RUN", 1)
     monkeypatch.setenv("CRYOKB_WORKERS", "3")
     assert check_dir(data)[1] == one
+
+
+def test_a_hand_written_evidence_claim_in_content_is_reported_at_file_and_line(
+    data: Path,
+) -> None:
+    """Pages in content/ (beside the data folder) may not say what studies show (issue #20)."""
+    content = data.parent / "content"
+    content.mkdir()
+    (content / "index.md").write_text(
+        "---\ntitle: Home\n---\n\n# Home\n\n"
+        'The article says cold "has shown promise", quoted, so that is fine.\n\n'
+        "Could it help? Nobody knows yet, and none of the\nstudies tested neck pain.\n\n"
+        "<!-- cryokb: what-we-know sore-neck -->\n\n"
+        "<!-- cryokb: what-we-guess -->\n\n"
+        "Recent research has shown that ice works.\n",
+        encoding="utf-8",
+    )
+    (content / "about.md").write_text("# About\n\nHow we search is fine.\n", encoding="utf-8")
+    found = [p for p in _problems(data) if p.startswith("index.md") or p.startswith("about")]
+    assert [f.split(": ", 1)[0] for f in found] == [f"index.md:{n}" for n in (9, 9, 14, 16)]
+    assert "hand-written evidence claim 'Nobody knows'" in found[0]
+    assert "hand-written evidence claim 'none of the studies'" in found[1]  # across a line break
+    assert "unknown cryokb marker 'what-we-guess'" in found[2]
+    assert "hand-written evidence claim 'research has shown'" in found[3]
+    assert all("marker" in f for f in found)  # each says how to fix it

@@ -13,9 +13,9 @@ import bibtexparser
 import pytest
 import rispy
 
-from generator.check import check_dir
-from generator.cite import CITED_KINDS
-from generator.model import KINDS, plain_text
+from cryokb.read.model import KINDS, plain_text
+from cryokb.render.cite import CITED_KINDS
+from cryokb.rules.check import check_dir
 from tests.conftest import ROOT
 
 KB, _ = check_dir(ROOT / "data")
@@ -136,7 +136,7 @@ def test_jsonld_expands_against_a_bundled_context_and_matches_the_page(site: Pat
 
 
 def test_the_data_version_is_in_every_footer_and_on_every_citation(site: Path) -> None:
-    from generator.history import version
+    from cryokb.read.history import version
 
     expected = version(ROOT / "data")
     pages = list(site.rglob("index.html"))

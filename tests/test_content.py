@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.check import check_dir
+from cryokb.rules.check import check_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENT_FIELDS = ("summary", "what_to_do", "get_help", "why")
@@ -42,3 +42,15 @@ def test_patient_text_avoids_unexplained_jargon() -> None:
         re.IGNORECASE,
     )
     assert [(w, s) for w, s in _sentences() if jargon.search(s)] == []
+
+
+def test_hand_written_pages_state_no_evidence_claim() -> None:
+    """content/*.md takes what the evidence shows from the data, through markers (issue #20)."""
+    from cryokb.rules import claims
+
+    kb, _ = check_dir(ROOT / "data")
+    found = list(claims.problems(ROOT / "content", set(kb.entities["condition"])))
+    assert [str(p) for p in found] == []
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "content").glob("*.md")}
+    assert "<!-- cryokb: what-we-know neck-pain back-pain -->" in pages["index.md"]
+    assert "<!-- cryokb: article-claims -->" in pages["source-article.md"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import fanout
+from cryokb.render import fanout
 
 
 def _square(n: int) -> tuple[int, int]:

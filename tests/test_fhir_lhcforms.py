@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator.questionnaire_export import fhir
+from cryokb.render.questionnaire_export import fhir
 from tests.conftest import free_port, serve
 from tests.test_questionnaire import KB, TABLE, Q
 

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import check_dir
-from generator.model import walk
+from cryokb.read.model import walk
+from cryokb.rules.check import check_dir
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 FILES = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*.yaml"))

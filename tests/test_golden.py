@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_dir
-from generator.history import Change
-from generator.model import KnowledgeBase
-from generator.publish import Site
-from generator.render import render
+from cryokb.read.history import Change
+from cryokb.read.model import KnowledgeBase
+from cryokb.render.render import render
+from cryokb.rules.check import check_dir
+from cryokb.site.publish import Site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 GOLDEN = Path(__file__).parent / "golden"
@@ -73,7 +73,7 @@ def test_no_template_comment_leaks_into_a_page() -> None:
 def test_quick_text_path_renders_the_same(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Text with no citation, and no digit or no source, skips the figure tracing: the same
     pages either way."""
-    from generator import render as renderer
+    from cryokb.render import render as renderer
 
     kb, _ = check_dir(root, today=TODAY)
     quick = {path: page.content for path, page in render(kb, TODAY).items()}
@@ -105,7 +105,7 @@ def test_a_card_rendered_once_shows_the_same_everywhere(
 ) -> None:
     """A finding's card is rendered once and reused; each page it shows on still lists its
     sources and traces its figures, as if it had been rendered there."""
-    from generator.ledger import Ledger
+    from cryokb.render.ledger import Ledger
 
     kb, _ = check_dir(root, today=TODAY)
     reused = _pages(kb)
@@ -133,8 +133,8 @@ def test_templates_print_through_the_quick_escape_and_still_escape_text() -> Non
     is escaped as before, and a dict key or an entity field reads as Jinja would read it."""
     from markupsafe import Markup
 
-    from generator import engine
-    from generator import render as render_module
+    from cryokb.render import engine
+    from cryokb.render import render as render_module
 
     kb, _ = check_dir(FIXTURE, today=TODAY)
     r = render_module.Renderer(kb, TODAY, render_module.Site(), {}, "v")
@@ -155,7 +155,7 @@ def test_templates_call_plain_functions_directly_and_others_as_jinja_does() -> N
     pass_context), a macro or a callable object still gets what Jinja gives it."""
     from jinja2 import pass_context
 
-    from generator import engine
+    from cryokb.render import engine
 
     env = engine.environment()
     assert env.context_class is engine._Context

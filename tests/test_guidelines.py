@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_dir
-from generator.model import KnowledgeBase
+from cryokb.read.model import KnowledgeBase
+from cryokb.rules.check import check_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 STATUS = {"yes": "Current.", "no": "Out of date.", "unclear": "Not known whether current."}

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 import yaml
 
-import generator.check
-from generator import load as loader
-from generator.check import check_dir
-from generator.cli import build
-from generator.model import walk
-from tests.conftest import ROOT, _Quiet, free_port
+import cryokb.rules.check
+from cryokb.cli import build
+from cryokb.read import load as loader
+from cryokb.read.model import walk
+from cryokb.rules.check import check_dir
+from tests.conftest import ROOT, _Quiet, config_for, fixture_config, free_port
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 P = "window.__pwned=1"
@@ -204,14 +204,18 @@ def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     assert len(problems) > 500  # the check sees them all ...
     port = free_port()
     out = tmp_path_factory.mktemp("poison-site") / "site"
-    real = generator.check.check_dir
-    generator.check.check_dir = lambda root: (loader.load(root)[0], [])  # ... and is bypassed
+    real = cryokb.rules.check.check_dir
+    cryokb.rules.check.check_dir = lambda root, **_: (loader.load(root)[0], [])  # ... bypassed
+    content = tmp_path_factory.mktemp("poison-content") / "content"
+    shutil.copytree(ROOT / "content", content)  # the home page's marker: every condition's words
+    home = content / "index.md"
+    home.write_text(home.read_text().replace("what-we-know neck-pain back-pain", "what-we-know"))
     try:
         # not strict: the hand-written home page links to real entities the fixture lacks
         url = f"http://127.0.0.1:{port}/"
-        assert build(ROOT / "mkdocs.yml", data, out, strict=False, site_url=url) == 0
+        assert build(config_for(content), data, out, strict=False, site_url=url) == 0
     finally:
-        generator.check.check_dir = real
+        cryokb.rules.check.check_dir = real
     handler = functools.partial(_Quiet, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -251,9 +255,12 @@ def test_poisoned_pages_execute_nothing(browser: Any, poisoned_site: tuple[str, 
         "/" + p.relative_to(site).as_posix().removesuffix("index.html")
         for p in site.rglob("index.html")
         if p.parent.name.endswith(tuple(f"-p{i}" for i in range(len(PAYLOADS))))
-        or p.parent.name in ("questionnaire", "references")
+        or p.parent.name in ("questionnaire", "references", "source-article")
     )
     assert len(pages) >= 6 * len(PAYLOADS)
+    pages.append("/")  # the home page and the source article page take words from the data
+    home = (site / "index.html").read_text()
+    assert sum(f"conditions/sore-neck-p{i}/" in home for i in range(len(PAYLOADS))) > 40
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []
@@ -343,13 +350,14 @@ def markup_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             assert (Path(rel).name, ".".join(map(str, field))) in refused, (rel, field)
     port = free_port()
     out = tmp_path_factory.mktemp("markup-site") / "site"
-    real = generator.check.check_dir
-    generator.check.check_dir = lambda root: (loader.load(root)[0], [])
+    real = cryokb.rules.check.check_dir
+    cryokb.rules.check.check_dir = lambda root, **_: (loader.load(root)[0], [])
     try:
         url = f"http://127.0.0.1:{port}/"
-        assert build(ROOT / "mkdocs.yml", data, out, strict=False, site_url=url) == 0
+        config = fixture_config(tmp_path_factory.mktemp("markup-content"))
+        assert build(config, data, out, strict=False, site_url=url) == 0
     finally:
-        generator.check.check_dir = real
+        cryokb.rules.check.check_dir = real
     handler = functools.partial(_Quiet, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.ledger import Ledger
-from generator.model import Entity
-from generator.yamlio import Document
+from cryokb.read.model import Entity
+from cryokb.read.yamlio import Document
+from cryokb.render.ledger import Ledger
 
 
 def _page(name: str) -> Entity:

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from generator import load, memory, pages
-from generator.check import check_dir
-from generator.render import render
+from cryokb.read import load
+from cryokb.render import memory, pages
+from cryokb.render.render import render
+from cryokb.rules.check import check_dir
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 

@@ -7,7 +7,7 @@ from collections import deque
 
 import pytest
 
-from generator.pager import Pager, split
+from cryokb.render.pager import Pager, split
 
 LINK = re.compile(r"\]\(/(?:studies/index|studies/page/(\d+))\.md\)")
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.check import check_dir
-from generator.cli import main
-from generator.model import KINDS
+from cryokb.cli import main
+from cryokb.read.model import KINDS
+from cryokb.rules.check import check_dir
 from tests.conftest import ROOT, _Quiet, free_port, serve
 from tests.test_check import MINIMAL, _edit
 
@@ -168,7 +168,7 @@ def repo_copy(tmp_path: Path) -> Path:
 
 
 def test_the_committed_manifest_lists_every_published_url() -> None:
-    from generator.urls import published
+    from cryokb.rules.urls import published
 
     kb, _ = check_dir(ROOT / "data")
     manifest = json.loads((ROOT / "urls.json").read_text())
@@ -286,7 +286,7 @@ def test_diff_without_the_ref_is_a_clear_error(
 def test_history_comes_from_git_and_a_copy_without_git_still_builds(
     git_repo: Path, tmp_path: Path
 ) -> None:
-    from generator import history
+    from cryokb.read import history
 
     study = git_repo / "data" / "studies" / "trial2020.yaml"
     _edit(study, "population: Ten adults.", "population: Ten adults with sore necks.")

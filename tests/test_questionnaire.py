@@ -10,10 +10,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.check import check_dir
-from generator.questionnaire import LEVELS, NO_REASON, enabled, evaluate
-from generator.questionnaire import levels as cell_levels
-from generator.questionnaire_export import fhir, page_data
+from cryokb.render.questionnaire_export import fhir, page_data
+from cryokb.rules.check import check_dir
+from cryokb.rules.questionnaire import LEVELS, NO_REASON, enabled, evaluate
+from cryokb.rules.questionnaire import levels as cell_levels
 
 ROOT = Path(__file__).resolve().parent.parent
 KB, _PROBLEMS = check_dir(ROOT / "data")

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from bench.synth import generate
-from generator.cli import build
-from generator.search import SHARD
+from cryokb.cli import build
+from cryokb.site.search import SHARD
 from tests.conftest import free_port, serve
 from tests.htmlscan import page_url, resolve, scan
 

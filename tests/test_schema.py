@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from generator import schema
-from generator.load import load
-from generator.model import walk
+from cryokb.read.load import load
+from cryokb.read.model import walk
+from cryokb.rules import schema
 from tests.check_corpus import CASES
 
 ROOT = Path(__file__).resolve().parent.parent

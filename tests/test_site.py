@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_dir
-from generator.links import Index, served
-from generator.model import CITE, KINDS, KnowledgeBase, walk
-from generator.render import effect, quantity
-from generator.urls import STABLE
+from cryokb.read.model import CITE, KINDS, KnowledgeBase, walk
+from cryokb.render.links import Index, served
+from cryokb.render.render import effect, quantity
+from cryokb.rules.check import check_dir
+from cryokb.rules.urls import STABLE
 from tests.htmlscan import page_url, resolve, scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,7 +316,7 @@ def test_section_and_reference_pages_show_review_dates_and_notice(site: Path) ->
 def test_fhir_questionnaire_is_published(site: Path, kb: KnowledgeBase) -> None:
     import json
 
-    from generator.questionnaire_export import fhir
+    from cryokb.render.questionnaire_export import fhir
 
     published = json.loads((site / "questionnaire" / "questionnaire.fhir.json").read_text())
     base = published["url"].removesuffix("questionnaire/questionnaire.fhir.json")

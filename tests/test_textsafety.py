@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from generator.textsafety import unsafe
+from cryokb.rules.textsafety import unsafe
 
 PIECES = [
     "a",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_dir
-from generator.render import render
-from generator.trace import QUANTITY, is_figure
+from cryokb.render.render import render
+from cryokb.rules.check import check_dir
+from cryokb.rules.trace import QUANTITY, is_figure
 from tests.test_check import MINIMAL, _edit
 
 ROOT = Path(__file__).resolve().parent.parent

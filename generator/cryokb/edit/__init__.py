@@ -1,0 +1,1 @@
+"""The editors' tools: new skeletons, adding references, renaming, a content diff."""

@@ -1,0 +1,1 @@
+"""Rendering: the knowledge base into Markdown pages, with no MkDocs in sight."""

@@ -1,0 +1,1 @@
+"""The rules the data must obey: `cryokb check` and everything it runs."""

@@ -1,0 +1,67 @@
+"""The one MkDocs hook: check data in on_config, before MkDocs cleans site_dir; add the pages."""
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from cryokb.read import history, problems
+from cryokb.render import markers, render
+from cryokb.rules import check
+from cryokb.site import policy, publish, search, spool
+
+_sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
+_state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    root = publish.data_root(Path(str(config.config_file_path)))
+    kb, found = check.check_dir(root, content=Path(config.docs_dir))
+    if bad := problems.errors(found):
+        raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
+    kb.forget_positions()  # checked: only problems need to know where values sit
+    _state.update(root=root, kb=kb, version=history.version(root))
+    _state["site"] = publish.site(config.site_url, config.extra)
+    config.extra["data_version"] = _state["version"]  # the footer shows it on every page
+    _sources.clear()
+    return config
+
+
+@event_priority(100)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
+    markers.fill_pages(files.documentation_pages(), kb, site, _state["version"])  # from the data
+    pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
+    for path, page in pages.items():
+        files.append(File.generated(config, path, content=page.utf8))
+        if page.source:  # the data file behind the page, as published: data/<folder>/<file>
+            _sources[path] = (page.source, page.updated)
+    for uri in sorted({uri for uri, _ in _sources.values()}):  # the YAML, published as open data
+        files.append(File.generated(config, uri, abs_src_path=str(root / uri[5:])))
+    for path, text in publish.extras(kb, site.url).items():  # redirects and robots.txt
+        files.append(File.generated(config, path, content=text))
+    return files
+
+
+def on_page_content(html: str, page: Page, **_: Any) -> str:  # pages from the data: sanitized
+    if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
+        page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
+        page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
+    return spool.park(page, policy.content(html, not page.file.abs_src_path, _state["site"].url))
+
+
+def on_post_page(output: str, page: Page, **_: Any) -> str:  # the policy (policy.py) on each
+    return str(spool.drop(policy.protect(output, page.content or ""), page))
+
+
+on_post_template = policy.on_template  # and on 404.html
+on_page_context = spool.fetch  # 2nd pass: the parked HTML back (see spool.py)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    search.index(Path(config.site_dir))  # Pagefind reads the finished pages
