@@ -422,8 +422,24 @@ CASES += [
         "guidelines/guide2021.yaml",
         "  - condition: sore-neck",
         "  - condition: sore-nek",
-        6,
+        8,
         "unknown condition 'sore-nek' (did you mean 'sore-neck'?)",
+    ),
+    (
+        "guideline-current-not-a-choice",
+        "guidelines/guide2021.yaml",
+        'current: "yes"',
+        "current: maybe",
+        5,
+        "current: 'maybe' is not one of: yes, no, unclear",
+    ),
+    (
+        "guideline-published-not-a-date",
+        "guidelines/guide2021.yaml",
+        "published: 2021-06",
+        "published: June 2021",
+        4,
+        "published: 'June 2021' is not a date as precise as its source",
     ),
     # Issue #19: hostile input. Aliases expand exponentially; tags publish types safe_load refuses.
     (  # each of 8 levels repeats the one before 9 times: 43 million strings once expanded

@@ -116,10 +116,16 @@ def test_new_writes_a_skeleton_whose_todos_check_reports_by_line(data: Path, kin
     found = [f for f in mine if "TODO left" in f]
     todo_lines = [i for i, line in enumerate(text.splitlines(), 1) if "TODO" in line]
     assert sorted(int(f.split(":")[1]) for f in found) == todo_lines
-    # the only other error: a study or guideline needs its BibTeX record (add-reference first)
+    # the only other errors: a study or guideline needs its BibTeX record (add-reference first),
+    # and a condition needs evidence linked to it or a note of what was searched
     others = [f for f in mine if "TODO left" not in f]
     bib_first = ["fresh-one.yaml:2: id: no BibTeX entry 'fresh-one' in references.bib"]
-    assert others == (bib_first if kind in ("study", "guideline") else [])
+    unlinked = [
+        "fresh-one.yaml:2: id: no study, guideline or protocol names condition 'fresh-one'; "
+        "link one, or add 'evidence_search' saying what was searched and why none is cited"
+    ]
+    expected = {"study": bib_first, "guideline": bib_first, "condition": unlinked}
+    assert others == expected.get(kind, [])
 
 
 def test_new_refuses_an_existing_or_badly_named_id(

@@ -88,6 +88,38 @@ def test_contraindication_no_question_raises(data: Path) -> None:
     ), found
 
 
+def test_a_condition_that_links_nothing_and_gives_no_reason_is_refused(data: Path) -> None:
+    """Every condition page links a study, guideline or protocol, or says from its data what
+    was searched and why none is cited."""
+    shutil.copy(data / "conditions" / "sore-neck.yaml", data / "conditions" / "sore-back.yaml")
+    _edit(data / "conditions" / "sore-back.yaml", "id: sore-neck", "id: sore-back")
+    message = (
+        "sore-back.yaml:1: id: no study, guideline or protocol names condition 'sore-back'; "
+        "link one, or add 'evidence_search' saying what was searched and why none is cited"
+    )
+    assert message in _problems(data)
+    assert not [p for p in _problems(data) if "sore-neck" in p]  # linked by all three
+    _edit(
+        data / "conditions" / "sore-back.yaml",
+        "reviewed:",
+        "evidence_search:\n  date: 2026-01-01\n  text: We searched PubMed.\nreviewed:",
+    )
+    assert _problems(data) == []
+
+
+def test_a_condition_linked_only_by_a_guideline_or_protocol_passes(data: Path) -> None:
+    for kind, file, old in (
+        ("study", "studies/trial2020.yaml", "condition: sore-neck"),
+        ("protocol", "protocols/chamber-neck.yaml", "conditions: [sore-neck]"),
+        ("guideline", "guidelines/guide2021.yaml", "condition: sore-neck"),
+    ):
+        shutil.copy(data / "conditions" / "sore-neck.yaml", data / "conditions" / f"{kind}.yaml")
+        _edit(data / "conditions" / f"{kind}.yaml", "id: sore-neck", f"id: {kind}")
+        _edit(data / file, old, old.replace("sore-neck", kind))
+    unlinked = [p.split(": ")[0] for p in _problems(data) if "names condition" in p]
+    assert unlinked == ["sore-neck.yaml:1"]  # each new one is linked; sore-neck now is not
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

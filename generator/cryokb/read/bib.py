@@ -209,6 +209,8 @@ def vancouver(ref: Reference) -> str:
         parts.append(f"{journal}. {where}.")
     elif ref.get("howpublished"):
         parts.append(f"{ref.get('howpublished').rstrip('.')}.")
+    elif ref.get("institution"):  # a report: issued by an institution, not in a journal
+        parts.append(f"{ref.get('institution').rstrip('.')}; {where}.")
     elif ref.get("organization"):
         parts.insert(0, f"{ref.get('organization')}.")
         parts[-1] = parts[-1][:-1] + " [Internet]."

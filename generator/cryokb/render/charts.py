@@ -192,12 +192,13 @@ def condition_matrix(
     findings: Mapping[str, list[tuple[Entity, dict[str, Any]]]],
     condition: Entity,
 ) -> Markup:
-    """Treatment by outcome for one condition; heat gets a row when a study compares it."""
+    """Treatment by outcome for one condition; another treatment (heat, or cold given some other
+    way) gets a row when a study tests it."""
     found = findings[condition.id]
     domains = [d for d in DOMAIN if any(f["domain"] == d for _, f in found)]
     rows = [(m.id, m["name"]) for m in kb.of("modality")]
     others = sorted({f["intervention"] for _, f in found if "intervention" in f})
-    rows += [(name, f"{name} (for comparison)") for name in others]
+    rows += [(name, f"{name} (other treatment)") for name in others]
 
     def pick(row: str, domain: str) -> tuple[Any, str]:
         pairs = [

@@ -48,7 +48,7 @@ class Index:
             for target in sorted(concerns):
                 self.studies[target].append(s)
             self.concerned[s.id] = concerns
-        for g in kb.of("guideline"):
+        for g in newest_first(kb.of("guideline")):
             for rec in g["recommendations"]:
                 for target in {rec["condition"], rec.get("modality")} - {None}:
                     self.guidance[target].append((g, rec))
@@ -85,6 +85,13 @@ class Index:
             for i in ids
             if i in self.kb.entities[k]
         ]
+
+
+def newest_first(guidelines: list[Entity]) -> list[Entity]:
+    """Guidelines by publication date, newest first (a year alone counts as its start); ties by
+    id. Pages show them side by side in this order."""
+    by_id = sorted(guidelines, key=lambda g: g.id)
+    return sorted(by_id, key=lambda g: str(g.get("published", "")), reverse=True)
 
 
 def homes(kb: KnowledgeBase) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,8 @@ def problems(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
             yield from _effect(entity, i, finding)
     if entity.kind == "modality":
         yield from _matrix(entity, kb)
+    if entity.kind == "condition":
+        yield from _linked(entity, kb)
     if entity.kind in ("condition", "modality", "protocol"):
         for path, value in entity.nodes:
             quoting = any(part in ("article_claim", "article_claims") for part in path)
@@ -104,6 +107,42 @@ def _effect(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
             yield entity.doc.problem(
                 where, f"{dotted(where)}: {ci} must run low to high and hold the value"
             )
+
+
+# The last knowledge base asked about (held weakly, so `mkdocs serve` frees old ones) and the
+# conditions linked in it.
+_LINKED: list[Any] = [lambda: None, frozenset()]
+
+
+def linked_conditions(kb: KnowledgeBase) -> frozenset[str]:
+    """The conditions that a study, guideline or protocol names, worked out once per data set
+    (each process of the check asks for every condition it checks)."""
+    if _LINKED[0]() is not kb:
+        found: set[str] = set()
+        for s in kb.entities["study"].values():
+            found.update(x for x in as_list(s.get("conditions")) if isinstance(x, str))
+            for f in as_list(s.get("findings")):
+                if isinstance(f, dict) and isinstance(f.get("condition"), str):
+                    found.add(f["condition"])
+        for g in kb.entities["guideline"].values():
+            for r in as_list(g.get("recommendations")):
+                if isinstance(r, dict) and isinstance(r.get("condition"), str):
+                    found.add(r["condition"])
+        for p in kb.entities["protocol"].values():
+            found.update(x for x in as_list(p.get("conditions")) if isinstance(x, str))
+        _LINKED[:] = [weakref.ref(kb), frozenset(found)]
+    linked: frozenset[str] = _LINKED[1]
+    return linked
+
+
+def _linked(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:
+    """A condition page links evidence, or says from its data what was searched and found."""
+    if entity.id not in linked_conditions(kb) and "evidence_search" not in entity.data:
+        yield entity.doc.problem(
+            ("id",),
+            f"id: no study, guideline or protocol names condition '{entity.id}'; link one, or "
+            "add 'evidence_search' saying what was searched and why none is cited",
+        )
 
 
 def _matrix(entity: Entity, kb: KnowledgeBase) -> Iterator[Problem]:

@@ -127,6 +127,8 @@ def schema_problems(entity: Entity) -> Iterator[Problem]:
             msg = "must not be empty"
         elif err.validator == "format":
             msg = f"{inst!r} is not a valid {expected} (YYYY-MM-DD)"
+        elif err.validator == "pattern" and path and path[-1] == "published":
+            msg = f"{inst!r} is not a date as precise as its source: YYYY, YYYY-MM or YYYY-MM-DD"
         elif err.validator == "pattern" and path and path[-1] == "id":
             msg = f"{inst!r} is not a kebab-case id (lower-case letters, digits and hyphens)"
         else:
