@@ -225,7 +225,9 @@ def test_each_gate_fails_on_a_broken_page(browser: Any, base_url: str) -> None:
     """The gates can fail: a page with known faults trips every one of them."""
     from axe_playwright_python.sync_playwright import Axe
 
-    context = browser.new_context(viewport=PHONE)
+    # the page's Content-Security-Policy would stop the planted style and request first; the
+    # gates themselves are under test here (tests/test_browser_policy.py tests the policy)
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
     context.add_init_script(COUNT_WRITES)
     page = context.new_page()
     v = Visit("broken")
