@@ -518,6 +518,14 @@ CASES += [
         "attribute lists such as {: #id } are not allowed",
     ),
     (
+        "text-too-long",
+        "conditions/sore-neck.yaml",
+        "details: Trials are small.",
+        "details: " + "Trials are small. " * 170,
+        4,
+        "text of 3059 characters; the limit is 3000",
+    ),
+    (
         "markdown-image",
         "conditions/sore-neck.yaml",
         "details: Trials are small.",

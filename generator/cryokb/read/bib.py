@@ -29,7 +29,6 @@ REQUIRED = {
 DOI = re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+")
 PMID = re.compile(r"[0-9]{1,9}")
 MAX_BYTES = 16 * 1024 * 1024
-MAX_FIELD = 3000  # characters in one field, as for data text (check.MAX_TEXT)
 # What kind of source a record is, in its optional `kind` field. Without one, a record is a
 # clinical or research source (a study, review, guideline or regulator's page). `popular` and
 # `home-care` sources are shown as such where they alone support a safety level.
@@ -144,7 +143,7 @@ def load(
 def problems(refs: dict[str, Reference], name: str, used: set[str] | None) -> Iterator[Problem]:
     """Records by type: required fields, a bare DOI, a PMID of digits, safe text, and cited by
     the data (not checked when `used` is None: what cites them is unknown)."""
-    from cryokb.rules.textsafety import unsafe
+    from cryokb.rules.textsafety import MAX_TEXT, unsafe
 
     for key, ref in sorted(refs.items()):
 
@@ -175,8 +174,8 @@ def problems(refs: dict[str, Reference], name: str, used: set[str] | None) -> It
         if pmid and not PMID.fullmatch(pmid):
             yield at("pmid", f"reference '{key}' field 'pmid': '{pmid}' must be digits only")
         for fname, value in ref.fields.items():
-            if len(value) > MAX_FIELD:
-                yield at(fname, f"reference '{key}' field '{fname}': over {MAX_FIELD} characters")
+            if len(value) > MAX_TEXT:
+                yield at(fname, f"reference '{key}' field '{fname}': over {MAX_TEXT} characters")
             if why := unsafe(value):
                 yield at(fname, f"reference '{key}' field '{fname}': {why}")
 

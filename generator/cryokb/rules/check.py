@@ -19,7 +19,7 @@ from cryokb.render import fanout, memory
 from cryokb.rules import claims, evidence, readability, trace, urls
 from cryokb.rules.questionnaire import questionnaire_problems
 from cryokb.rules.schema import dotted, schema_problems
-from cryokb.rules.textsafety import unsafe
+from cryokb.rules.textsafety import MAX_TEXT, unsafe
 
 # (kind, path pattern, kind the value must name); "*" matches any list index.
 REFS: list[tuple[str, Path_, str]] = [
@@ -60,9 +60,6 @@ UNITS: dict[str, set[str]] = {
 FIELD_KIND = {"temperature": "temperature", "typical_duration": "duration"}
 FIELD_KIND["maximum_duration"] = "duration"
 TODO = re.compile(r"\bTODO\b")
-# The longest text in the data is about 600 characters. A bound keeps the renderer's work in
-# proportion: Python-Markdown slows more than linearly on a paragraph of thousands of links.
-MAX_TEXT = 3000
 
 
 @memory.held()  # see memory.py

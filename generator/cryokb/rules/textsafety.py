@@ -65,6 +65,12 @@ def _invisible(text: str) -> str | None:
     return None
 
 
+# Characters in one text (a data field or a BibTeX field). The longest in the data is about 600;
+# the bound keeps rendering in proportion (Python-Markdown slows more than linearly on one huge
+# paragraph of links: bench/linear.py).
+MAX_TEXT = 3000
+
+
 class Unsafe(str):
     """Why a text is not allowed; `needle` is a snippet of the raw text to locate it by."""
 
