@@ -96,3 +96,17 @@ def test_a_cell_only_the_article_supports_says_so_on_its_pages(tmp_path: Path) -
     clinical, _ = check_dir(FIXTURE, today=TODAY)
     plain = {path: page.content for path, page in render(clinical, TODAY, site).items()}
     assert MARKER not in plain["modalities/chamber.md"]
+
+
+def test_a_cell_only_a_makers_list_supports_says_so_on_its_pages(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    bib = data / "references.bib"
+    maker = bib.read_text().replace("@misc{src2020,", "@misc{src2020,\n  kind  = {manufacturer},")
+    bib.write_text(maker)
+    kb, problems = check_dir(data, today=TODAY)
+    assert problems == []
+    site = Site("https://cryokb.test/", "")
+    pages = {path: page.content for path, page in render(kb, TODAY, site).items()}
+    said = "Only a maker's published list gives this"
+    assert said in pages["modalities/chamber.md"] and MARKER not in pages["modalities/chamber.md"]
