@@ -95,9 +95,7 @@ def main(path: Path) -> str:
         "process; times are medians of 3 runs (of 5 for the generator step). The generator",
         "step loads and checks the data, then renders it, in one process as a build does; its",
         "time includes importing the generator. Entities are the data's YAML files. The",
-        "generator shares its work out over every core, forking a copy of itself for each",
-        "(generator/fanout.py): its ms/entity is wall time; its CPU ms/entity adds up the time",
-        "of every process.",
+        "generator runs in one process: its ms/entity is wall time, its CPU ms/entity CPU time.",
         "",
         "Plain Material is the same Markdown built by mkdocs.yml without our hook, with",
         "Material's built-in search plugin (both builds make a search index). Peak memory is",
@@ -129,17 +127,14 @@ def main(path: Path) -> str:
             "",
             f"Plain Material alone peaks at {big['plain_peak_mb']:,} MB for the same pages at",
             "N = 10,000: MkDocs keeps every page's Markdown and HTML in memory until it writes",
-            "them. Our build parks each page's HTML in its output file between MkDocs' two",
-            "passes and drops its Markdown once converted (generator/spool.py).",
+            "them, and so does our build (it once parked HTML on disk between MkDocs' passes;",
+            "that broke `mkdocs build --dirty` and was taken down, issue #21).",
         ]
         lines += [
             "",
             f"The generator at N = 10,000: check {big['check_s']} s and render {big['render_s']} s",
             f"for {big['entities']:,} entities, on {data['machine'].split(' ')[0]} cores. The",
-            "check is mostly reading YAML and BibTeX; the render, Jinja. Each finding's card is",
-            "made once, before the pages that show it (generator/ledger.py), and the Jinja",
-            "environment skips work Jinja repeats for every value and every page",
-            "(generator/engine.py).",
+            "check is mostly reading YAML and BibTeX; the render, stock Jinja.",
         ]
     return "\n".join(lines) + "\n"
 

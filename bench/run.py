@@ -38,13 +38,13 @@ print(json.dumps({{"s": time.perf_counter() - start, "mb": peak / 1024, "cpu": c
 """
 # What a build does before MkDocs: load and check, then render, timed apart in one process.
 GENERATE = (
-    "from generator.check import check_dir\nfrom generator.render import render\n"
+    "from cryokb.rules.check import check_dir\nfrom cryokb.render.pages import render\n"
     "kb, _ = check_dir(Path({data!r}))\nchecked = time.perf_counter()\n"
     "kb.forget_positions()\nrender(kb)\n"
     "parts = {{'check': checked - start, 'render': time.perf_counter() - checked}}"
 )
 BUILD = (
-    "from generator.cli import build\n"
+    "from cryokb.cli import build\n"
     "assert build(Path({config!r}), Path({data!r}), Path({site!r})) == 0"
 )
 PLAIN = (
@@ -72,7 +72,7 @@ def _median(runs: int, body: str, **fields: str) -> dict[str, float]:
 def plain_config(tmp: Path, data: Path) -> Path:
     """The same pages as plain Markdown, built by plain Material with no hook: the baseline."""
     from cryokb.read.load import load
-    from cryokb.render.render import render
+    from cryokb.render.pages import render
 
     docs = tmp / "plain-docs"
     subprocess.run(["cp", "-r", str(ROOT / "content"), str(docs)], check=True)

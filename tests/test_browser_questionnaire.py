@@ -17,14 +17,6 @@ CORE = [q["id"] for q in Q["questions"] if "enable_when" not in q]
 FOLLOW = [q["id"] for q in Q["questions"] if "enable_when" in q]
 CODES = ["yes", "no", "not-sure"]
 FOLLOW_CODES = [None, "yes", "no", "not-sure"]  # rotated over the combinations
-LETTER = {
-    "none-found": "n",
-    "take-care": "t",
-    "incomplete": "i",
-    "ask-first": "r",
-    "do-not-use": "a",
-}
-BLOCK = 3**10  # combinations per round trip to the browser
 SAMPLES = 12_000  # about this many answer sets in each detailed sample, whatever the questions
 SAMPLE_BLOCK = 2_000  # detailed results per round trip to the browser
 
@@ -47,78 +39,6 @@ def _combination(index: int) -> dict[str, str]:
         if code:
             answers[qid] = code
     return answers
-
-
-def _signature(results: dict[str, Any]) -> str:
-    """Levels and flag counts, per modality, in the questionnaire's modality order."""
-    out = []
-    for m in Q["modalities"]:
-        r = results[m]
-        level = r["level"] if isinstance(r, dict) else r.level
-        flags = r["flags"] if isinstance(r, dict) else r.flags
-        out.append(f"{LETTER[level]}{len(flags)}")
-    return "".join(out)
-
-
-JS_ENUMERATE = """([core, follow, codes, followCodes, modalities, letter, start, stop]) => {
-  const root = document.getElementById('cryokb-questionnaire');
-  const data = JSON.parse(root.dataset.questionnaire);
-  const out = new Array(stop - start);
-  for (let index = start; index < stop; index++) {
-    const answers = {};
-    let rest = index;
-    for (const id of core) { answers[id] = codes[rest % 3]; rest = Math.floor(rest / 3); }
-    const code = followCodes[index % 4];
-    if (code) for (const id of follow) answers[id] = code;
-    const results = CryokbQuestionnaire.evaluate(data, answers);
-    out[index - start] = modalities
-      .map((m) => letter[results[m].level] + results[m].flags.length).join('');
-  }
-  return out.join(',');
-}"""
-
-
-def _expected(block: tuple[int, int]) -> list[str]:
-    """The Python evaluator's signatures for one block of combinations (run in a worker)."""
-    start, stop = block
-    return [_signature(evaluate(Q, TABLE, _combination(i))) for i in range(start, stop)]  # type: ignore[arg-type]
-
-
-LIMIT = 3**14  # combinations a run checks through the page: minutes, not hours
-
-
-def test_js_and_python_agree_on_every_combination(page: Any, base_url: str) -> None:
-    """Every answer to the core questions while there are 3^14 or fewer (the follow-up's answer
-    rotated across them); past that, 3^14 of them: runs of 3^10 consecutive combinations (every
-    answer to ten questions) from starts spread across the whole space by a stride that is no
-    multiple of 3, so every question takes every answer. With 17 core questions (3^17, about
-    129 million) driving each through the page would take hours; an exhaustive check outside the
-    browser is the work of issue #21.
-
-    Python's side runs in two worker processes while the browser works through the same blocks.
-    """
-    from concurrent.futures import ProcessPoolExecutor
-
-    page.goto(base_url + "questionnaire/")
-    page.wait_for_function("window.CryokbQuestionnaire !== undefined")
-    total = 3 ** len(CORE)
-    assert len(CORE) >= 14 and total >= 4_782_969
-    runs = -(-min(total, LIMIT) // BLOCK)
-    stride = total // runs + (1 if total > LIMIT and (total // runs) % 3 == 0 else 0)
-    starts = range(0, total, BLOCK) if total <= LIMIT else range(0, runs * stride, stride)
-    blocks = [(start, min(start + BLOCK, total)) for start in starts]
-    checked = 0
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        for (start, stop), expected in zip(blocks, pool.map(_expected, blocks), strict=True):
-            args = [CORE, FOLLOW, CODES, FOLLOW_CODES, Q["modalities"], LETTER, start, stop]
-            js_rows = page.evaluate(JS_ENUMERATE, args).split(",")
-            if js_rows != expected:
-                first = next(
-                    i for i, (a, b) in enumerate(zip(js_rows, expected, strict=False)) if a != b
-                )
-                raise AssertionError(f"JS and Python differ for {_combination(start + first)}")
-            checked += len(js_rows)
-    assert checked == min(total, runs * BLOCK)
 
 
 def test_js_and_python_flags_match_in_detail(page: Any, base_url: str) -> None:

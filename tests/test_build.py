@@ -132,3 +132,24 @@ def test_a_good_build_lists_no_generated_page_as_missing_from_the_nav(
     assert build(fixture_config(tmp_path), data, tmp_path / "site", strict=False) == 0
     err = capsys.readouterr().err
     assert "not included in the" not in err and "Documentation built in" in err, err
+
+
+def test_a_dirty_rebuild_writes_whole_pages(tmp_path: Path) -> None:
+    """`mkdocs build --dirty` rebuilds only the pages whose source changed; each must still be a
+    whole document, theme and all (a page's HTML once waited on disk as a bare fragment)."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", data)
+    config, site = fixture_config(tmp_path), tmp_path / "site"
+    env = {**os.environ, "CRYOKB_DATA": str(data)}
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
+    subprocess.run(mkdocs, check=True, env=env, timeout=300)
+    about = tmp_path / "content" / "about.md"
+    about.write_text(about.read_text() + "\n\nA sentence added for the dirty rebuild.\n")
+    subprocess.run([*mkdocs, "--dirty"], check=True, env=env, timeout=300)
+    page = (site / "about" / "index.html").read_text("utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "A sentence added for the dirty rebuild." in page and "</html>" in page

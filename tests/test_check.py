@@ -206,22 +206,6 @@ def test_bibtex_values_skip_latex_decoding_only_when_it_would_change_nothing() -
     assert all("{" not in r.get("title") and "\\" not in r.get("title") for r in refs.values())
 
 
-@pytest.mark.parametrize(("file", "old", "new"), [c[1:4] for c in CASES], ids=[c[0] for c in CASES])
-def test_the_same_problems_on_one_or_several_processes(
-    data: Path, file: str, old: str, new: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Files are read and entities checked in forked copies (fanout.py), a file or an entity to
-    a job here; the problems, and the order they are reported in, are the same."""
-    from cryokb.render import fanout
-
-    _edit(data / file, old, new)
-    monkeypatch.setenv("CRYOKB_WORKERS", "1")
-    one = check_dir(data)[1]
-    monkeypatch.setattr(fanout, "RUN", 1)
-    monkeypatch.setenv("CRYOKB_WORKERS", "3")
-    assert check_dir(data)[1] == one
-
-
 def test_a_hand_written_evidence_claim_in_content_is_reported_at_file_and_line(
     data: Path,
 ) -> None:

@@ -14,9 +14,9 @@ import pytest
 
 from cryokb.read.history import Change
 from cryokb.read.model import KnowledgeBase
-from cryokb.render.render import render
+from cryokb.render.links import Site
+from cryokb.render.pages import render
 from cryokb.rules.check import check_dir
-from cryokb.site.publish import Site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 GOLDEN = Path(__file__).parent / "golden"
@@ -85,35 +85,6 @@ def _pages(kb: KnowledgeBase) -> list[tuple[str, str]]:
     return [(path, page.content) for path, page in render(kb, TODAY).items()]
 
 
-@pytest.mark.parametrize("root", [FIXTURE, FIXTURE.parent.parent.parent / "data"], ids=str)
-def test_the_same_pages_on_one_or_several_processes(
-    root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Pages rendered in forked copies (fanout.py) come back in order, and so do the figures
-    traced on them, which the references and each study's "where this site uses it" list."""
-    kb, _ = check_dir(root, today=TODAY)
-    monkeypatch.setenv("CRYOKB_WORKERS", "1")
-    one = _pages(kb)
-    for n in (2, 3):
-        monkeypatch.setenv("CRYOKB_WORKERS", str(n))
-        assert _pages(kb) == one
-
-
-@pytest.mark.parametrize("root", [FIXTURE, FIXTURE.parent.parent.parent / "data"], ids=str)
-def test_a_card_rendered_once_shows_the_same_everywhere(
-    root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A finding's card is rendered once and reused; each page it shows on still lists its
-    sources and traces its figures, as if it had been rendered there."""
-    from cryokb.render.ledger import Ledger
-
-    kb, _ = check_dir(root, today=TODAY)
-    reused = _pages(kb)
-    monkeypatch.setattr(Ledger, "once", lambda self, key, make: make())
-    monkeypatch.setattr(Ledger, "made", lambda self, keys: [])  # nothing made ahead to adopt
-    assert _pages(kb) == reused
-
-
 def test_a_card_says_where_its_finding_was_seen_escaped_once() -> None:
     """The condition added to a reused card on a treatment's page is escaped once, like the
     rest of the card, and a condition's own page does not repeat it."""
@@ -126,54 +97,3 @@ def test_a_card_says_where_its_finding_was_seen_escaped_once() -> None:
     assert "in [Aches &amp; &lt;pains&gt;](" in modality
     assert "&amp;amp;" not in "".join(pages.values())
     assert ", in [" not in pages[f"conditions/{condition.id}.md"]
-
-
-def test_templates_print_through_the_quick_escape_and_still_escape_text() -> None:
-    """The compiled templates call engine.escape_text (Markup passes through uncopied); plain text
-    is escaped as before, and a dict key or an entity field reads as Jinja would read it."""
-    from markupsafe import Markup
-
-    from cryokb.render import engine
-    from cryokb.render import render as render_module
-
-    kb, _ = check_dir(FIXTURE, today=TODAY)
-    r = render_module.Renderer(kb, TODAY, render_module.Site(), {}, "v")
-    template = r.env.from_string("{{ a }}|{{ b }}|{{ d.k }}|{{ e.id }}:{{ e.name }}|{{ d.items }}")
-    assert template.root_render_func.__globals__["escape"] is engine.escape_text
-    e = kb.of("condition")[0]
-    out = template.render(a="<x>", b=Markup("<i>"), d={"items": 1, "k": "&"}, e=e)
-    assert out.startswith(f"&lt;x&gt;|<i>|&amp;|{e.id}:{e['name']}|&lt;built-in method items")
-    from markupsafe import escape
-
-    for value in ["<a href='x' title=\"y\">&</a>", "plain", 3, None, Markup("<b>")]:
-        quick = engine.escape_text(value)
-        assert quick == escape(value) and type(quick) is Markup
-
-
-def test_templates_call_plain_functions_directly_and_others_as_jinja_does() -> None:
-    """engine._Context calls a plain function at once; one that asks for the context (Jinja's
-    pass_context), a macro or a callable object still gets what Jinja gives it."""
-    from jinja2 import pass_context
-
-    from cryokb.render import engine
-
-    env = engine.environment()
-    assert env.context_class is engine._Context
-    assert env.from_string("x").globals is env.globals  # a plain dict, not a ChainMap
-
-    class Shout:
-        def __call__(self, text: str) -> str:
-            return text.upper()
-
-    env.globals.update(
-        plain=lambda x: x * 2,
-        ctx=pass_context(lambda context, key: context[key]),
-        shout=Shout(),
-        method="a-b".split,
-    )
-    template = env.from_string(
-        "{% macro m(x) %}<{{ x }}>{% endmacro %}"
-        "{{ plain(2) }} {{ ctx('v') }} {{ shout('y') }} {{ method('-')|join('+') }} {{ m(1) }}"
-        "{% for i in [1] %} {{ plain(i) }} {{ ctx('v') }}{% endfor %}"
-    )
-    assert template.render(v="seen") == "4 seen Y a+b <1> 2 seen"

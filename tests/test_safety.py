@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from cryokb.read.model import KnowledgeBase
-from cryokb.render.render import render
+from cryokb.render.links import Site
+from cryokb.render.pages import render
 from cryokb.rules.check import check_dir
 from cryokb.rules.evidence import popular_only_cells
-from cryokb.site.publish import Site
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"

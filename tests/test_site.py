@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cryokb.read.model import CITE, KINDS, KnowledgeBase, walk
+from cryokb.render.figures import effect, quantity
 from cryokb.render.links import Index, served
-from cryokb.render.render import effect, quantity
 from cryokb.rules.check import check_dir
 from cryokb.rules.urls import STABLE
 from tests.htmlscan import page_url, resolve, scan
@@ -379,8 +379,7 @@ def test_entity_pages_carry_schema_org_markup_matching_the_page(
 
 
 def test_every_page_is_a_whole_document(site: Path) -> None:
-    """Pages wait on disk as bare article HTML between MkDocs' passes (spool.py): each must have
-    been replaced by its finished page, theme and all."""
+    """Every page written is a finished page, theme and all, never a bare fragment."""
     pages = list(site.rglob("*.html"))
     assert len(pages) > 50
     bare = [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cryokb.render.render import render
+from cryokb.render.pages import render
 from cryokb.rules.check import check_dir
 from cryokb.rules.trace import QUANTITY, is_figure
 from tests.test_check import MINIMAL, _edit

@@ -17,7 +17,7 @@ from typing import Any
 
 from cryokb.read.load import load
 from cryokb.read.model import KnowledgeBase
-from cryokb.render.render import render
+from cryokb.render.pages import render
 from cryokb.rules import urls
 
 Key = tuple[str, str, str, str]

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from cryokb.read import bib, files, yamlio
 from cryokb.read.model import KINDS, QUESTIONNAIRE, Entity, KnowledgeBase
 from cryokb.read.problems import Problem
-from cryokb.render import fanout
 
 
 def _name(path: Path, cwd: Path) -> str:
@@ -23,8 +20,7 @@ def _name(path: Path, cwd: Path) -> str:
 
 
 def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load every YAML file and the bibliography under `root`; never raises on bad data.
-    The files are read on every core (fanout.py), weighed by their size."""
+    """Load every YAML file and the bibliography under `root`; never raises on bad data."""
     kb, root, cwd = KnowledgeBase(), root.resolve(), Path.cwd().resolve()
     problems: list[Problem] = []
     known = set(KINDS.values())
@@ -32,7 +28,6 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         if child.is_dir() and child.name not in known:
             problems.append(Problem(_name(child, cwd), 0, 0, "unknown data folder"))
     found: list[tuple[str, Path, str]] = []
-    size: dict[Path, int] = {}
     for kind, folder in KINDS.items():
         shown = _name(root / folder, cwd)
         if (root / folder).is_symlink():
@@ -52,7 +47,6 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
                 problems.append(Problem(name, 1, 1, f"file {path}"))
                 continue
             found.append((kind, Path(entry.path), name))
-            size[Path(entry.path)] = path.stat().st_size
     qpath = root / f"{QUESTIONNAIRE}.yaml"
     if os.path.lexists(qpath):
         found.append((QUESTIONNAIRE, qpath, _name(qpath, cwd)))
@@ -61,28 +55,17 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     has_bib = os.path.lexists(bpath)
     if not has_bib:
         problems.append(Problem(kb.bib_file, 0, 0, "bibliography file is missing"))
-    chunks = fanout.runs(found)
-    jobs: list[Callable[[], Any]] = [partial(_entities, chunk, root=root) for chunk in chunks]
-    weights = [sum(size.get(path, 0) for _, path, _ in chunk) for chunk in chunks]
-    if has_bib:  # parsing BibTeX costs about twice as much a byte as YAML
-        jobs.insert(0, partial(bib.load, bpath, kb.bib_file, root))
-        weights.insert(0, 2 * _size(bpath))
-    done, _ = fanout.run(jobs, weights, here=LOAD_HERE)
     if has_bib:
-        kb.references, bib_problems = done.pop(0)
+        kb.references, bib_problems = bib.load(bpath, kb.bib_file, root)
         problems += bib_problems
-    for entities, met in done:
-        problems += met
-        for entity in entities:
-            if entity.kind == QUESTIONNAIRE:
-                kb.questionnaire = entity
-            else:
-                kb.entities[entity.kind][entity.id] = entity
+    entities, met = _entities(found, root)
+    problems += met
+    for entity in entities:
+        if entity.kind == QUESTIONNAIRE:
+            kb.questionnaire = entity
+        else:
+            kb.entities[entity.kind][entity.id] = entity
     return kb, problems
-
-
-# A copy sends back all it read (pickling it takes a tenth as long as reading it): it reads less.
-LOAD_HERE = 1.15
 
 
 def _listed(folder: Path) -> list[os.DirEntry[str]] | str:
@@ -95,13 +78,6 @@ def _listed(folder: Path) -> list[os.DirEntry[str]] | str:
         return []
     except OSError as exc:
         return f"data folder cannot be read ({exc.strerror or exc})"
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size if os.path.isfile(path) else 0
-    except OSError:
-        return 0
 
 
 def _entities(

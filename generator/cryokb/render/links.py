@@ -1,9 +1,11 @@
-"""Links between pages: the one `url_for`, and back-references computed once."""
+"""Links between pages: the one `url_for`, back-references computed once, and where the site
+is published (`Site`)."""
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +14,21 @@ from cryokb.read.model import KINDS, Entity, KnowledgeBase, cited
 from cryokb.render.labels import LEVEL
 
 HOMED = ("study", "guideline")  # kinds whose page describes their own reference
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the site is published and where its data can be edited."""
+
+    url: str = ""
+    repo: str = ""
+    branch: str = "main"
+
+    def edit_url(self, source: str) -> str:
+        """GitHub's editor for a data file (`data/...`), or '' without a repository."""
+        if not self.repo:
+            return ""
+        return f"{self.repo.rstrip('/')}/edit/{self.branch}/{source}"
 
 
 def url_for(entity: Entity | str, anchor: str = "") -> str:

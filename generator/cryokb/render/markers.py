@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cryokb.site.publish import Site
+from cryokb.render.links import Site
 
 if TYPE_CHECKING:
     from cryokb.read.model import KnowledgeBase

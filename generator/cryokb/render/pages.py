@@ -1,25 +1,25 @@
-"""Every generated page: which pages the site has, in what order, and the jobs that make them
-(rendered by render.py, shared out over the cores by fanout.py)."""
+"""Every generated page: which pages the site has, in what order, each made by the renderer
+(render.py) from a template."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING
+from datetime import date
 
+from cryokb.read.history import Change
 from cryokb.read.model import KINDS, Entity, KnowledgeBase
 from cryokb.render import cite, opendata, questionnaire_export
 from cryokb.render.figures import review_span
 from cryokb.render.labels import SECTIONS
-from cryokb.render.links import data_path
+from cryokb.render.links import HOMED, Site, data_path
 from cryokb.render.pager import SIZE, Pager, split
+from cryokb.render.render import Renderer
 from cryokb.rules.questionnaire import levels
-from cryokb.site.publish import Site
 
-if TYPE_CHECKING:
-    from cryokb.render.render import Renderer
+# replaced, once every page is rendered, by where a study or guideline is used on the site
+USES_MARK = "\n@@cryokb-uses@@\n"
 
 
 @dataclass(frozen=True)
@@ -40,58 +40,79 @@ class Page:
         return self.utf8.decode("utf-8")
 
 
-BASE = {"condition": 550, "protocol": 10_000}  # what a page of these kinds costs (µs), beyond cards
-Job = tuple[float, Callable[[], dict[str, Page]]]  # a rough cost (µs), what makes the pages
+def render(
+    kb: KnowledgeBase,
+    today: date | None = None,
+    site: Site | None = None,
+    changes: dict[str, list[Change]] | None = None,
+    version: str = "",
+) -> dict[str, Page]:
+    """Every generated page, keyed by its path under the docs folder.
 
-
-def jobs(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> list[Job]:
-    """The pages to render, in order, in jobs weighed by what they cost in µs (measured at
-    10,000 studies): 1,350 a list page, 190 an entity page (BASE for some kinds) and 15 each
-    finding card on it (made ahead, see render), 500 a condition in the evidence matrix."""
-    out: list[Job] = []
+    `today` dates the overdue notices, `site` gives the address and repository, `changes` each
+    data file's git history (see history.py), `version` the data's version for open data.
+    """
+    site = site or Site()
+    version = version or "unversioned"
+    r = Renderer(kb, today or date.today(), site, changes or {}, version)
+    pages: dict[str, Page] = {}
     for kind, folder in KINDS.items():
         entities = kb.of(kind)
         if kind == "study":  # newest first, grouped by year
             year = {e.id: str(kb.references[e.id].get("year") or "") for e in entities}
             entities.sort(key=lambda e: (year[e.id], e.id), reverse=True)
-        lists = split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"]))
-        out.append((1350 * len(lists), partial(_section, r, kind, lists)))
+        pages |= _section(
+            r, kind, split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"]))
+        )
         for e in entities:
-            cards = len(r.index.findings[e.id] if kind in ("modality", "condition") else [])
-            cards += len(e.get("findings") or []) if kind == "study" else 0
-            out.append((BASE.get(kind, 190) + 15 * cards, partial(_entity, r, e)))
+            pages |= _entity(r, e)
+    pages |= _evidence(r, kb)
+    pages |= _data(r, kb, site, version)
+    # Last, once every page has traced its figures: each source's uses, where it is described.
+    pages["references/index.md"] = Page.of(
+        r.page(
+            "references.md.j2",
+            keys=[k for k in kb.references if not any(k in kb.entities[kind] for kind in HOMED)],
+            entities=list(kb.pages()),
+        ),
+        "data/references.bib",
+    )
+    for path, text in uses(r, [e for kind in HOMED for e in kb.of(kind)]).items():
+        utf8 = pages[path].utf8.replace(USES_MARK.encode(), text.encode())
+        pages[path] = Page(utf8, pages[path].source, pages[path].updated)
+    return pages
+
+
+def _evidence(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
+    """The evidence matrix, a page of conditions at a time."""
     studies = kb.of("study")
+    span = review_span(studies)  # the same for every page of the matrix
+    return {
+        pager.path(pager.number): Page.of(
+            r.page("evidence.md.j2", conditions=columns, pager=pager, entities=studies, span=span),
+            None,
+        )
+        for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"])
+    }
 
-    def evidence() -> dict[str, Page]:
-        span = review_span(studies)  # the same for every page of the matrix
-        return {
-            pager.path(pager.number): r.page(
-                "evidence.md.j2",
-                None,
-                conditions=columns,
-                pager=pager,
-                entities=studies,
-                span=span,
-            )
-            for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"])
-        }
 
-    def data() -> dict[str, Page]:
-        pages = {path: Page.of(text, None) for path, text in opendata.files(kb, version).items()}
-        if kb.questionnaire is not None:
-            pages["questionnaire/index.md"] = r.page(
+def _data(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> dict[str, Page]:
+    """The open data files, the questionnaire's page and its FHIR resource."""
+    pages = {path: Page.of(text, None) for path, text in opendata.files(kb, version).items()}
+    if kb.questionnaire is not None:
+        pages["questionnaire/index.md"] = Page.of(
+            r.page(
                 "questionnaire.md.j2",
-                data_path(kb.questionnaire),
                 q=kb.questionnaire,
                 levels=levels(kb),
                 data=questionnaire_export.page_data(kb),
-            )
-            resource = questionnaire_export.fhir(kb, site.url)
-            fhir = json.dumps(resource, indent=2, ensure_ascii=False)
-            pages["questionnaire/questionnaire.fhir.json"] = Page.of(fhir + "\n", None)
-        return pages
-
-    return [*out, (500 * len(kb.of("condition")), evidence), (25 * len(studies), data)]
+            ),
+            data_path(kb.questionnaire),
+        )
+        resource = questionnaire_export.fhir(kb, site.url)
+        fhir = json.dumps(resource, indent=2, ensure_ascii=False)
+        pages["questionnaire/questionnaire.fhir.json"] = Page.of(fhir + "\n", None)
+    return pages
 
 
 def uses(r: Renderer, studies: Sequence[Entity]) -> dict[str, str]:
@@ -106,8 +127,8 @@ def _section(
     """A section's list of entities, page by page."""
     title = SECTIONS[kind]
     return {
-        pager.path(pager.number): r.page(
-            "section.md.j2", None, kind=kind, title=title, entities=part, pager=pager
+        pager.path(pager.number): Page.of(
+            r.page("section.md.j2", kind=kind, title=title, entities=part, pager=pager), None
         )
         for pager, part in lists
     }
@@ -118,11 +139,11 @@ def _entity(r: Renderer, e: Entity) -> dict[str, Page]:
     folder = KINDS[e.kind]
     rows = r.index.findings[e.id] if e.kind in ("modality", "condition") else []
     parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
-    page = r.page(f"{e.kind}.md.j2", data_path(e), e=e, rows=parts[0][1], pager=parts[0][0])
-    pages = {f"{folder}/{e.id}.md": Page(page.utf8, page.source, e["reviewed"]["date"])}
+    page = r.page(f"{e.kind}.md.j2", e=e, rows=parts[0][1], pager=parts[0][0])
+    pages = {f"{folder}/{e.id}.md": Page.of(page, data_path(e), e["reviewed"]["date"])}
     for more, more_rows in parts[1:]:  # a treatment's further results
-        pages[more.path(more.number)] = r.page(
-            "findings.md.j2", None, e=e, rows=more_rows, pager=more
+        pages[more.path(more.number)] = Page.of(
+            r.page("findings.md.j2", e=e, rows=more_rows, pager=more), None
         )
     if c := r.citation(e):
         pages[f"cite/{folder}/{e.id}.bib"] = Page.of(cite.bibtex(c), None)

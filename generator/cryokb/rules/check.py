@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from cryokb.read import load as loader
 from cryokb.read.model import CITE, Entity, KnowledgeBase, as_list, shape
 from cryokb.read.problems import Problem
 from cryokb.read.yamlio import Path_
-from cryokb.render import fanout, memory
 from cryokb.rules import claims, evidence, readability, trace, urls
 from cryokb.rules.questionnaire import questionnaire_problems
 from cryokb.rules.schema import dotted, schema_problems
@@ -62,7 +60,6 @@ FIELD_KIND["maximum_duration"] = "duration"
 TODO = re.compile(r"\bTODO\b")
 
 
-@memory.held()  # see memory.py
 def check_dir(
     root: Path, today: date | None = None, content: Path | None = None
 ) -> tuple[KnowledgeBase, list[Problem]]:
@@ -77,28 +74,18 @@ def check_dir(
 
 
 def iter_problems(kb: KnowledgeBase, today: date) -> Iterator[Problem]:
-    """Every problem in a loaded knowledge base. The entities are checked on every core
-    (fanout.py), a run of them in each process; the bibliography's own rules come last, once
+    """Every problem in a loaded knowledge base; the bibliography's own rules come last, once
     every citation is known."""
     used: set[str] = set(kb.entities["study"]) | set(kb.entities["guideline"])
     entities = [e for e in kb.all() if not e.broken]  # a broken file's error is reported
-    for found, cited in fanout.map_runs(partial(_checked, kb=kb, today=today), entities):
-        yield from found
-        used |= cited
+    for entity in entities:
+        yield from _entity(entity, kb, today, used)
     if kb.questionnaire is not None and not kb.questionnaire.broken:
         yield from questionnaire_problems(kb.questionnaire, kb)
     # A file that cannot be read cites what nobody can know: its references are not reported
     # as unused (one mistake, one error).
     broken = any(e.broken for e in kb.all())
     yield from bib.problems(kb.references, kb.bib_file, None if broken else used)
-
-
-def _checked(
-    entities: Sequence[Entity], kb: KnowledgeBase, today: date
-) -> tuple[list[Problem], set[str]]:
-    """The problems of each entity on its own and with what it names, and the sources it cites."""
-    cited: set[str] = set()
-    return [p for entity in entities for p in _entity(entity, kb, today, cited)], cited
 
 
 def _entity(entity: Entity, kb: KnowledgeBase, today: date, used: set[str]) -> Iterator[Problem]:

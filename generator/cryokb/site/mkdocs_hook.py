@@ -6,18 +6,16 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from cryokb.read import history, problems
-from cryokb.render import markers, render
 from cryokb.rules import check
-from cryokb.site import policy, publish, search, spool
+from cryokb.site import docs, policy, publish, search
 
 _sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
 _state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
-_GENERATED = InclusionLevel.NOT_IN_NAV  # declared: no "not in the nav" line per generated page
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -36,16 +34,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
-    markers.fill_pages(files.documentation_pages(), kb, site, _state["version"])  # from the data
-    pages = render.render(kb, site=site, changes=history.of(root), version=_state["version"])
-    for path, page in pages.items():
-        files.append(File.generated(config, path, content=page.utf8, inclusion=_GENERATED))
-        if page.source:  # the data file behind the page, as published: data/<folder>/<file>
-            _sources[path] = (page.source, page.updated)
-    for uri in sorted({uri for uri, _ in _sources.values()}):  # the YAML, published as open data
-        files.append(File.generated(config, uri, abs_src_path=str(root / uri[5:])))
-    for path, text in publish.extras(kb, site.url).items():  # redirects and robots.txt
-        files.append(File.generated(config, path, content=text))
+    _sources.update(docs.add(files, config, kb, root, site, _state["version"]))
     return files
 
 
@@ -53,15 +42,14 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:  # pages from the d
     if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
         page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
         page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
-    return spool.park(page, policy.content(html, not page.file.abs_src_path, _state["site"].url))
+    return policy.content(html, not page.file.abs_src_path, _state["site"].url)
 
 
 def on_post_page(output: str, page: Page, **_: Any) -> str:  # the policy (policy.py) on each
-    return str(spool.drop(policy.protect(output, page.content or ""), page))
+    return policy.protect(output, page.content or "")
 
 
 on_post_template = policy.on_template  # and on 404.html
-on_page_context = spool.fetch  # 2nd pass: the parked HTML back (see spool.py)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

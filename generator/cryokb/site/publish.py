@@ -18,23 +18,9 @@ from cryokb.site import policy
 
 from cryokb.rules import urls
 from cryokb.read.model import KnowledgeBase
+from cryokb.render.links import Site
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", ""}
-
-
-@dataclass(frozen=True)
-class Site:
-    """Where the site is published and where its data can be edited."""
-
-    url: str = ""
-    repo: str = ""
-    branch: str = "main"
-
-    def edit_url(self, source: str) -> str:
-        """GitHub's editor for a data file (`data/...`), or '' without a repository."""
-        if not self.repo:
-            return ""
-        return f"{self.repo.rstrip('/')}/edit/{self.branch}/{source}"
 
 
 def data_root(config_file: Path) -> Path:
