@@ -10,7 +10,7 @@ LFORMS := 40.1.3
 LFORMS_STAMP := node_modules/.lforms/.installed-$(LFORMS)
 BENCH_STAMP := bench/node_modules/.installed
 
-.PHONY: serve test check site release lint golden bench bench-linear system-deps clean
+.PHONY: serve test check site release lint golden bench bench-linear bench-preview system-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,9 @@ bench: $(STAMP) $(BENCH_STAMP) system-deps
 # Check and build time against the length of one text (issue #19: every pass is linear).
 bench-linear: $(STAMP)
 	$(BIN)/python bench/linear.py > bench/LINEAR.md
+
+bench-preview: $(STAMP)
+	$(BIN)/python bench/preview.py > bench/PREVIEW.md
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache node_modules bench/node_modules

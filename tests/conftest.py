@@ -69,6 +69,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, port: int) -> Path:
     return out
 
 
+TEMPLATES = "generator/cryokb/render/templates"
+
+
 def config_for(content: Path) -> Path:
     """A copy of mkdocs.yml, beside `content`, that builds the pages in that folder."""
     text = (ROOT / "mkdocs.yml").read_text()  # keeps its !ENV tags: MkDocs reads them
@@ -79,7 +82,9 @@ def config_for(content: Path) -> Path:
             "  - generator/cryokb/site/mkdocs_hook.py",
             f"  - {ROOT / 'generator' / 'cryokb' / 'site' / 'mkdocs_hook.py'}",
         ),
-        ("watch:\n  - data", f"watch:\n  - {ROOT / 'data'}"),
+        ("\n  - data\n", f"\n  - {ROOT / 'data'}\n"),
+        ("\n  - overrides\n", f"\n  - {ROOT / 'overrides'}\n"),
+        ("\n  - generator/cryokb/render/templates\n", f"\n  - {ROOT / TEMPLATES}\n"),
     ]:
         assert old in text
         text = text.replace(old, new)

@@ -101,3 +101,13 @@ def test_python_dash_m_cryokb_tells_its_version() -> None:
         [sys.executable, "-m", "cryokb", "--version"], capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0 and run.stdout.startswith("cryokb "), run.stdout + run.stderr
+
+
+def test_no_source_file_is_ignored_by_git() -> None:
+    """A rule in .gitignore once hid `generator/cryokb/site/` (meant for the built `site/`):
+    a new module there worked here and was missing from every clone."""
+    files = [str(p) for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    run = subprocess.run(
+        ["git", "check-ignore", "--no-index", *files], capture_output=True, text=True, check=False
+    )
+    assert run.stdout.strip() == "", run.stdout

@@ -8,7 +8,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from cryokb.read import history, problems
 from cryokb.rules import check
@@ -18,13 +17,16 @@ _sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its 
 _state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
 
 
+def on_startup(command: str, **_: Any) -> None:  # `mkdocs serve` shows data errors as a page
+    _state["serve"] = command == "serve"
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = publish.data_root(Path(str(config.config_file_path)))
     kb, found = check.check_dir(root, content=Path(config.docs_dir))
-    if bad := problems.errors(found):
+    if (bad := problems.errors(found)) and not _state.get("serve"):
         raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
-    kb.forget_positions()  # checked: only problems need to know where values sit
-    _state.update(root=root, kb=kb, version=history.version(root))
+    _state.update(root=root, kb=kb, version=history.version(root), bad=bad)
     _state["site"] = publish.site(config.site_url, config.extra)
     config.extra["data_version"] = _state["version"]  # the footer shows it on every page
     _sources.clear()
@@ -33,15 +35,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if _state["bad"]:  # a preview with data errors: every page names them (docs.py)
+        return docs.broken(files, config, _state["bad"], _state.get("paths", set()))
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
     _sources.update(docs.add(files, config, kb, root, site, _state["version"]))
+    _state["paths"] = {f.src_uri for f in files.documentation_pages()}  # for docs.broken
     return files
 
 
 def on_page_content(html: str, page: Page, **_: Any) -> str:  # pages from the data: sanitized
-    if entry := _sources.get(page.file.src_uri):  # a generated page (before the sitemap is made)
-        page.edit_url = _state["site"].edit_url(entry[0]) or get_relative_url(entry[0], page.url)
-        page.update_date = entry[1] or page.update_date  # the sitemap's lastmod: the review date
+    docs.annotate(page, _sources.get(page.file.src_uri), _state["site"])
     return policy.content(html, not page.file.abs_src_path, _state["site"].url)
 
 

@@ -9,16 +9,14 @@ import html
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryokb.site import policy
-
-from cryokb.rules import urls
 from cryokb.read.model import KnowledgeBase
 from cryokb.render.links import Site
+from cryokb.rules import urls
+from cryokb.site import policy
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", ""}
 

@@ -1,0 +1,101 @@
+"""Save-to-preview latency of `mkdocs serve`: the time from saving a YAML file to the served page
+showing the change, on the real data and on 1,000 synthetic studies (bench/synth.py).
+
+Run by `make bench-preview`; writes Markdown to stdout (bench/PREVIEW.md). A real `mkdocs serve`
+process serves a copy of the data; the page is polled over HTTP every 20 ms, as the browser's
+live reload would fetch it once told. MkDocs' own watcher polls every 0.5 s and waits 0.25 s
+for writes to settle, so about half a second of each figure is MkDocs' and not the build's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.synth import generate
+from tests.conftest import ROOT, config_for
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _page(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return str(r.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _wait(url: str, marker: str, present: bool, limit: float = 300) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if (marker in _page(url)) == present:
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    raise TimeoutError(f"{url}: {marker!r} never {'appeared' if present else 'went'}")
+
+
+def measure(studies: int, saves: int) -> list[float]:
+    """Seconds from each save to the changed page, over `saves` saves."""
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        data = generate(tmp / "data", studies) if studies else tmp / "data"
+        if not studies:
+            shutil.copytree(ROOT / "data", data)
+        shutil.copytree(ROOT / "content", tmp / "content")
+        config = config_for(tmp / "content")
+        config.write_text(config.read_text().replace(str(ROOT / "data"), str(data)))
+        port = _port()
+        env = {**os.environ, "CRYOKB_DATA": str(data), "NO_MKDOCS_2_WARNING": "1"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}/conditions/neck-pain/"
+            _wait(url, "<html", True, limit=900)
+            path = data / "conditions" / "neck-pain.yaml"
+            text = path.read_text()
+            times = []
+            for i in range(saves):
+                marker = f"Preview timing {i}"
+                path.write_text(text.replace("\nname: ", f"\nname: {marker} ", 1))
+                times.append(_wait(url, marker, True))
+                path.write_text(text)
+                _wait(url, marker, False)
+            return times
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--saves", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[0, 1000])
+    args = parser.parse_args()
+    print("# Preview latency (`mkdocs serve`)\n\n" + (__doc__ or "").split("\n\n", 1)[1])
+    print(f"Machine: {os.cpu_count()} cores. Medians of {args.saves} saves.\n")
+    print("| Data | Median save-to-page (s) | Slowest (s) | Target (s) |\n|---|---|---|---|")
+    for n in args.sizes:
+        times = measure(n, args.saves)
+        label, target = ("real data", 1) if n == 0 else (f"{n:,} synthetic studies", 3)
+        print(f"| {label} | {statistics.median(times):.2f} | {max(times):.2f} | {target} |")
+
+
+if __name__ == "__main__":
+    main()
