@@ -110,3 +110,27 @@ def test_a_cell_only_a_makers_list_supports_says_so_on_its_pages(tmp_path: Path)
     pages = {path: page.content for path, page in render(kb, TODAY, site).items()}
     said = "Only a maker's published list gives this"
     assert said in pages["modalities/chamber.md"] and MARKER not in pages["modalities/chamber.md"]
+
+
+def test_the_cells_given_a_clinical_source_in_the_second_pass_keep_one() -> None:
+    """Issue 20, second pass: ten cells that rested only on a maker's list now also cite a review
+    or a study, and their level did not go down (every one kept its level)."""
+    kb = _real()
+    expected = {
+        ("whole-body-cryotherapy", "respiratory-conditions"): "do-not-use",
+        ("whole-body-cryotherapy", "cold-urticaria"): "do-not-use",
+        ("whole-body-cryotherapy", "raynauds-phenomenon"): "do-not-use",
+        ("whole-body-cryotherapy", "open-wounds"): "do-not-use",
+        ("whole-body-cryotherapy", "cryoglobulins-or-cold-agglutinins"): "do-not-use",
+        ("localized-cryotherapy", "respiratory-conditions"): "ask-first",
+        ("localized-cryotherapy", "circulatory-disorders"): "do-not-use",
+        ("ice-pack", "circulatory-disorders"): "do-not-use",
+        ("cold-water-immersion", "respiratory-conditions"): "do-not-use",
+        ("cold-water-immersion", "circulatory-disorders"): "do-not-use",
+    }
+    cells = {(m.id, c["id"]): c for m in kb.of("modality") for c in m["contraindications"]}
+    for key, level in expected.items():
+        cell = cells[key]
+        assert cell["level"] == level, key
+        refs = [kb.references[s["ref"]] for s in cell["sources"]]
+        assert any(not r.get("kind") for r in refs), key  # a clinical or research source
