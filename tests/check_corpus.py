@@ -663,6 +663,13 @@ BIB_CASES: list[tuple[str, str, str, int, str]] = [
         "is not a bare DOI",
     ),
     (
+        "bib-unreadable-author",
+        "author  = {Doe, Jane and Roe, Richard},",
+        "author  = {Doe, Jane and Roe, Richard,},",
+        2,
+        "field 'author': author 'Roe, Richard,' cannot be read: trailing comma at end of name",
+    ),
+    (
         "bib-pmid-non-ascii-digits",
         "pmid    = {12345678}",
         "pmid    = {\u0661\u0662\u0663}",

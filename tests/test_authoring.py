@@ -266,6 +266,7 @@ ONE_ERROR = [
     "todo-left",
 ]
 ONE_BIB_ERROR = ["bib-missing-title", "bib-doi-as-url", "bib-pmid-not-digits"]
+ONE_BIB_ERROR += ["bib-unreadable-author"]
 
 
 @pytest.mark.parametrize("case", ONE_ERROR)

@@ -12,6 +12,7 @@ from typing import Any
 import bibtexparser
 import pytest
 import rispy
+from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
 from cryokb.read.model import KINDS, plain_text
 from cryokb.render.cite import CITED_KINDS
@@ -32,10 +33,21 @@ def test_cite_downloads_parse_back_with_the_right_fields(
     for e in KB.of(kind):
         folder = KINDS[kind]
         url = f"{base_url}{folder}/{e.id}/"
-        bib = bibtexparser.parse_string((site / "cite" / folder / f"{e.id}.bib").read_text())
+        bib = bibtexparser.parse_string(
+            (site / "cite" / folder / f"{e.id}.bib").read_text(),
+            append_middleware=[SeparateCoAuthors(), SplitNameParts()],
+        )
         assert not bib.failed_blocks and len(bib.entries) == 1
         fields = {f.key: f.value for f in bib.entries[0].fields}
-        assert fields["url"] == url and fields["author"] == "cryokb editors"
+        # One author, an organisation kept whole: no given name 'cryokb', no surname 'editors'.
+        (author,) = fields["author"]
+        assert (author.first, author.von, author.last, author.jr) == (
+            [],
+            [],
+            ["{cryokb editors}"],
+            [],
+        )
+        assert fields["url"] == url
         assert re.sub(r"\\(.)", r"\1", fields["title"]) == _title(e).replace("{", "").replace(
             "}", ""
         )
@@ -43,6 +55,7 @@ def test_cite_downloads_parse_back_with_the_right_fields(
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", fields["urldate"])
         (entry,) = rispy.loads((site / "cite" / folder / f"{e.id}.ris").read_text())
         assert entry["type_of_reference"] == "ELEC" and entry["urls"] == [url]
+        assert entry["authors"] == ["cryokb editors"]  # no comma: RIS reads it as one surname
         assert entry["title"] == _title(e) and entry["year"] == e["reviewed"]["date"][:4]
         assert entry["edition"] in fields["howpublished"] and entry["access_date"]
         page = (site / folder / e.id / "index.html").read_text()

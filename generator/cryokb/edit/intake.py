@@ -18,11 +18,19 @@ import bibtexparser
 
 from cryokb.edit.skeleton import ID
 from cryokb.read.bib import DOI, PMID, REQUIRED
+from cryokb.read.names import Name
+from cryokb.read.names import bibtex as bibtex_name
 
 _NAMES = "author title journal booktitle publisher institution year volume number pages doi pmid"
 FIELD_ORDER = (*_NAMES.split(), "url", "urldate", "note")
-CSL_TYPES = {"article-journal": "article", "book": "book", "chapter": "incollection"}
-CSL_TYPES |= {"report": "report", "webpage": "online"}
+# CSL types to BibTeX ones; doi.org answers for Crossref DOIs with Crossref's own names too.
+CSL_TYPES = {"article-journal": "article", "journal-article": "article", "book": "book"}
+CSL_TYPES |= {"chapter": "incollection", "book-chapter": "incollection", "report": "report"}
+CSL_TYPES |= {"webpage": "online"}
+# Where a CSL item's container and publisher go in each BibTeX type (see read/bib.REQUIRED).
+CONTAINER = {"article": "journal", "incollection": "booktitle"}
+PUBLISHER = {"book": "publisher", "incollection": "publisher", "report": "institution"}
+PUBLISHER |= {"online": "organization"}
 
 
 class IntakeError(ValueError):
@@ -40,33 +48,58 @@ def _ascii(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", text).lower())
 
 
+def _text(value: Any) -> str:
+    """A CSL string; Crossref sends some (title, container-title) as a list of strings."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _name(person: dict[str, Any]) -> Name:
+    """A CSL name as BibTeX's parts. A `literal` name (Crossref writes `name`) is kept whole."""
+    literal = _text(person.get("literal") or person.get("name") or "")
+    if literal or not person.get("family"):
+        return Name(last=literal or _text(person.get("family")))
+    particles = (person.get("dropping-particle"), person.get("non-dropping-particle"))
+    return Name(
+        first=_text(person.get("given")),
+        von=" ".join(_text(p) for p in particles if p),
+        last=_text(person["family"]),
+        jr=_text(person.get("suffix")),
+    )
+
+
+def _date(value: Any) -> str:
+    """YYYY[-MM[-DD]] from a CSL date ({"date-parts": [[2024, 5, 1]]})."""
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    first = parts[0] if parts and isinstance(parts[0], list) else []
+    return "-".join(f"{p:0>2}" if i else str(p) for i, p in enumerate(first) if p)
+
+
 def from_csl(item: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
     """(key, type, fields) from one CSL-JSON item."""
-    names = [
-        f"{a['family']}, {a.get('given', '')}".strip(", ")
-        if "family" in a
-        else a.get("literal", "")
-        for a in item.get("author", [])
-    ]
-    year = str((item.get("issued", {}).get("date-parts") or [[""]])[0][0])
+    kind = CSL_TYPES.get(_text(item.get("type")), "misc")
+    authors = [_name(a) for a in item.get("author") or [] if isinstance(a, dict)]
+    authors = [a for a in authors if a.last]
+    year = _date(item.get("issued"))[:4]
     fields = {
-        "author": " and ".join(n for n in names if n),
-        "title": item.get("title", ""),
-        "journal": item.get("container-title", ""),
-        "publisher": item.get("publisher", "") if item.get("type") != "article-journal" else "",
+        "author": " and ".join(bibtex_name(a) for a in authors),
+        "title": _text(item.get("title")),
+        CONTAINER.get(kind, "howpublished"): _text(item.get("container-title")),
+        PUBLISHER.get(kind, "publisher"): _text(item.get("publisher")) if kind in PUBLISHER else "",
         "year": year,
-        "volume": str(item.get("volume", "")),
-        "number": str(item.get("issue", "")),
-        "pages": str(item.get("page", "")).replace("-", "--"),
-        "doi": item.get("DOI", ""),
-        "pmid": str(item.get("PMID", "")),
-        "url": item.get("URL", "") if not item.get("DOI") else "",
+        "volume": _text(item.get("volume")),
+        "number": _text(item.get("issue")),
+        "pages": _text(item.get("page")).replace("--", "-").replace("-", "--"),
+        "doi": _text(item.get("DOI")),
+        "pmid": _text(item.get("PMID")),
+        "url": _text(item.get("URL")) if kind == "online" or not item.get("DOI") else "",
+        "urldate": _date(item.get("accessed")) if kind == "online" else "",
     }
-    first = item.get("author", [{}])[0]
     words = [w for w in re.findall(r"[A-Za-z]+", fields["title"]) if len(w) > 3]
-    key = _ascii(first.get("family", first.get("literal", "anon"))) + year
+    key = _ascii(authors[0].last if authors else "anon") + year
     key += _ascii(words[0]) if words else ""
-    return key, CSL_TYPES.get(str(item.get("type")), "misc"), fields
+    return key, kind, {k: v for k, v in fields.items() if v}
 
 
 def parse(text: str) -> tuple[str, str, dict[str, str]]:

@@ -9,9 +9,9 @@ from functools import cached_property
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.middlewares import LatexDecodingMiddleware
+from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 
-from cryokb.read import files
+from cryokb.read import files, names
 from cryokb.read.problems import Problem
 
 # Fields each record type must have (what a Vancouver reference and its links need).
@@ -50,6 +50,7 @@ class Reference:
     fields: dict[str, str]
     line: int
     lines: dict[str, int] = field(default_factory=dict)  # field name -> its line
+    authors: tuple[names.Name, ...] = ()  # the `author` field, split into names and parts
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
@@ -92,6 +93,10 @@ class _Latex(LatexDecodingMiddleware):
         result: tuple[str, str] = super()._transform_python_value_string(python_string)
         return result
 
+    def decode(self, value: str) -> str:
+        """One value decoded (an author's name part, decoded after the names are split)."""
+        return self._transform_python_value_string(value)[0]
+
 
 def load(
     path: Path, name: str, root: Path | None = None
@@ -107,7 +112,11 @@ def load(
         return {}, [Problem(name, 1, 1, "file is not valid UTF-8 text")]
     # bibtexparser re-exports parse_string without __all__, which mypy --strict flags.
     parse = bibtexparser.parse_string  # type: ignore[attr-defined]
-    library = parse(text, append_middleware=[_Latex()])
+    # Authors are split at ' and ' before LaTeX is decoded: decoding drops the braces that keep
+    # an organisation whole (`{World Health Organization}`) and an 'and' inside one.
+    latex = _Latex()
+    split = SeparateCoAuthors(name_fields=("author",))
+    library = parse(text, append_middleware=[split, latex])
     problems: list[Problem] = []
     for block in library.failed_blocks:
         reason = getattr(getattr(block, "error", None), "abort_reason", "") or str(
@@ -119,9 +128,16 @@ def load(
     for entry in library.entries:
         fields: dict[str, str] = {}
         lines: dict[str, int] = {}
+        authors: tuple[names.Name, ...] = ()
         for f in entry.fields:
             lines[f.key.lower()] = f.start_line + 1
             value = str(f.value)
+            if isinstance(f.value, list):  # the author field, split by SeparateCoAuthors
+                authors, error = names.parse(f.value, latex.decode)
+                if error:
+                    where = f"BibTeX entry '{entry.key}' field '{f.key}'"
+                    problems.append(Problem(name, f.start_line + 1, 1, f"{where}: {error}"))
+                value = latex.decode(" and ".join(f.value))
             bare = f.enclosing == "no-enclosing"
             if bare and not value.isdigit() and value.lower() not in MONTHS:
                 problems.append(
@@ -135,7 +151,7 @@ def load(
                 )
             fields[f.key.lower()] = " ".join(value.split())
         refs[entry.key] = Reference(
-            entry.key, entry.entry_type.lower(), fields, (entry.start_line or 0) + 1, lines
+            entry.key, entry.entry_type.lower(), fields, (entry.start_line or 0) + 1, lines, authors
         )
     return refs, problems
 
@@ -180,24 +196,16 @@ def problems(refs: dict[str, Reference], name: str, used: set[str] | None) -> It
                 yield at(fname, f"reference '{key}' field '{fname}': {why}")
 
 
-def _initials(given: str) -> str:
-    return "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part)
-
-
-def _author(name: str) -> str:
-    if "," in name:
-        last, given = (s.strip() for s in name.split(",", 1))
-    else:
-        *rest, last = name.split()
-        given = " ".join(rest)
-    return f"{last} {_initials(given)}".strip()
+def authors(ref: Reference) -> str:
+    """The author list of a Vancouver citation: the first six, then 'et al' (Citing Medicine)."""
+    listed = [a.vancouver for a in ref.authors]
+    return ", ".join(listed[:6]) + (", et al" if len(listed) > 6 else "")
 
 
 def vancouver(ref: Reference) -> str:
     """A Vancouver-style citation in plain text (links are added by the template)."""
-    names = [_author(a) for a in ref.get("author").split(" and ") if a.strip()]
-    authors = ", ".join(names[:6]) + (", et al" if len(names) > 6 else "")
-    parts = [f"{authors}." if authors else "", f"{ref.get('title').rstrip('.')}."]
+    listed = authors(ref)
+    parts = [f"{listed}." if listed else "", f"{ref.get('title').rstrip('.')}."]
     journal = ref.get("journal")
     year = ref.get("year")
     vol = ref.get("volume")

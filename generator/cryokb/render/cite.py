@@ -1,6 +1,8 @@
 """Cite this page: a citation of a cryokb page, and downloads in BibTeX and RIS.
 
-RIS is written by rispy, the well-kept RIS reader and writer, rather than by hand.
+RIS is written by rispy, the well-kept RIS reader and writer, rather than by hand. The author
+is an organisation: braced whole in BibTeX (else a reader takes 'editors' for a surname and
+'cryokb' for a given name) and without a comma in RIS (whose names are 'Last, First').
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from datetime import date
 import rispy
 
 from cryokb.read.model import KINDS, Entity
+from cryokb.read.names import Name
+from cryokb.read.names import bibtex as bibtex_name
 
 CITED_KINDS = ("protocol", "condition", "modality", "study")
 AUTHOR = "cryokb editors"
@@ -57,7 +61,7 @@ def _braced(text: str) -> str:
 
 def bibtex(c: Citation) -> str:
     fields = {
-        "author": "{" + AUTHOR + "}",
+        "author": "{" + bibtex_name(Name(last=AUTHOR)) + "}",
         "title": _braced(c.title),
         "howpublished": _braced(f"{SITE}, data version {c.version}"),
         "year": _braced(c.year),
