@@ -6,6 +6,7 @@ storage, no console error), phones (no horizontal scroll, targets of at least 24
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,19 @@ def _urls(site: Path) -> list[str]:
     return sorted(page_url(site, p) for p in site.rglob("index.html"))
 
 
+def _one_of_each_kind(urls: list[str]) -> list[str]:
+    """The first page of each section and of each section's entity pages, and every top-level
+    page: one page of each template. A desktop differs from a phone by layout (the theme's
+    sidebars and tabs), which the template decides; the data's text is checked at phone width
+    on every page."""
+    seen: dict[tuple[str, bool], str] = {}
+    for url in urls:
+        parts = url.strip("/").split("/")
+        key = (parts[0], len(parts) > 1 and not parts[1].isdigit())
+        seen.setdefault(key, url)
+    return sorted(seen.values())
+
+
 PHONE = {"width": 360, "height": 740}
 # Counts every write to web storage or document.cookie, even one undone before we look.
 COUNT_WRITES = """
@@ -92,12 +106,18 @@ def _measure(page: Any, context: Any, axe: Any, v: Visit) -> None:
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _visit_all(browser: Any, base_url: str, site: Path, viewport: dict[str, int]) -> list[Visit]:
+def _visit_all(
+    browser: Any,
+    base_url: str,
+    site: Path,
+    viewport: dict[str, int],
+    which: Callable[[list[str]], list[str]] = lambda urls: urls,
+) -> list[Visit]:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     out = []
-    for url in _urls(site):
+    for url in which(_urls(site)):
         context = browser.new_context(viewport=viewport)
         context.add_init_script(COUNT_WRITES)
         page = context.new_page()
@@ -116,14 +136,15 @@ def _visit_all(browser: Any, base_url: str, site: Path, viewport: dict[str, int]
         _measure(page, context, axe, v)
         out.append(v)
         context.close()
-    assert len(out) >= 50
     return out
 
 
 @pytest.fixture(scope="module")
 def visits(browser: Any, base_url: str, site: Path) -> list[Visit]:
     """Every page on a 360 x 740 phone."""
-    return _visit_all(browser, base_url, site, PHONE)
+    visits = _visit_all(browser, base_url, site, PHONE)
+    assert len(visits) >= 50
+    return visits
 
 
 def test_no_accessibility_violations_on_a_phone(visits: list[Visit]) -> None:
@@ -132,7 +153,8 @@ def test_no_accessibility_violations_on_a_phone(visits: list[Visit]) -> None:
 
 
 def test_no_accessibility_violations_on_a_desktop(browser: Any, base_url: str, site: Path) -> None:
-    visits = _visit_all(browser, base_url, site, DESKTOP)
+    visits = _visit_all(browser, base_url, site, DESKTOP, _one_of_each_kind)
+    assert len(visits) >= 12
     assert {v.url: v.violations for v in visits if v.violations} == {}
     assert {v.url: v.errors for v in visits if v.errors} == {}
 

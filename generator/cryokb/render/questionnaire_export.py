@@ -6,7 +6,7 @@ from typing import Any
 
 from cryokb.read.model import CITE, KINDS, KnowledgeBase, plain_text
 from cryokb.render.links import homes, served
-from cryokb.rules.questionnaire import levels
+from cryokb.rules.questionnaire import NO_REASON, levels
 
 
 def segments(text: str, numbers: dict[str, int], home: dict[str, str]) -> list[dict[str, Any]]:
@@ -93,7 +93,8 @@ def _outcomes(kb: KnowledgeBase, labels: dict[str, str]) -> list[dict[str, Any]]
     """Display items, one per treatment and level, shown by enableWhen as the answers warrant.
 
     "Not sure" enables an item as "yes" does; the "none found" item needs every core question
-    answered "no". FHIR cannot say "the worst only": a stricter item may show beside a milder one.
+    answered, and "no" to each that bears on the treatment. FHIR cannot say "the worst only": a
+    stricter item may show beside a milder one.
     """
     assert kb.questionnaire is not None
     q = kb.questionnaire.data
@@ -125,7 +126,16 @@ def _outcomes(kb: KnowledgeBase, labels: dict[str, str]) -> list[dict[str, Any]]
                 "linkId": f"result-{mid}-none-found",
                 "text": f"{name}: {plain_text(q['outcomes']['none-found'])}",
                 "type": "display",
-                "enableWhen": [w for qid in core for w in _answered(qid, ["no"], labels)],
+                "enableWhen": [
+                    w
+                    for item in q["questions"]
+                    if item["id"] in core
+                    for w in (
+                        _answered(item["id"], ["no"], labels)
+                        if any(table[mid].get(c) != NO_REASON for c in item["raises"])
+                        else [{"question": item["id"], "operator": "exists", "answerBoolean": True}]
+                    )
+                ],
                 "enableBehavior": "all",
             }
         )
