@@ -13,6 +13,10 @@ BENCH_STAMP := bench/node_modules/.installed
 .PHONY: serve test check site release lint golden bench bench-linear bench-preview system-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
+	@# Debian's python3 makes virtualenvs only with python3-venv (ensurepip): install it if missing.
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { [ -x /usr/bin/apt-get ] && \
+		[ "$$(id -u)" = 0 ] && apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
