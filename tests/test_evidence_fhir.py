@@ -12,7 +12,7 @@ from fhir.resources.bundle import Bundle
 from fhir.resources.citation import Citation
 from fhir.resources.evidence import Evidence
 
-from cryokb.read.model import KnowledgeBase
+from cryokb.read.model import KnowledgeBase, cited
 from cryokb.render import evidence_fhir
 from cryokb.render.links import Site
 from cryokb.render.pages import render
@@ -56,11 +56,18 @@ def test_every_resource_validates_as_fhir_r5(kb: KnowledgeBase) -> None:
 def test_one_evidence_per_finding_and_one_citation_per_used_reference(kb: KnowledgeBase) -> None:
     bundle = evidence_fhir.bundle(kb, BASE, "v")
     assert len(_resources(bundle, "Evidence")) == len(_findings(kb))
-    used = {e.id for kind in ("study", "guideline") for e in kb.of(kind)}
-    used |= {s["ref"] for kind in ("study", "guideline") for e in kb.of(kind) for s in e["sources"]}
+    # What studies and guidelines cite: their own record, their sources, their [@key] markers.
+    used = {
+        key
+        for kind in ("study", "guideline")
+        for e in kb.of(kind)
+        for key in {e.id} | cited(e.data)
+        if key in kb.references
+    }
     citations = _resources(bundle, "Citation")
-    assert {c["name"] for c in citations} >= used & set(kb.references)
-    assert len(citations) == len(evidence_fhir.used_references(kb))
+    assert len(citations) == len(used)
+    assert {c["name"] for c in citations} == used
+    assert len(used) < len(kb.references)  # references nothing uses are left out
     for c in citations:
         ref = kb.references[c["name"]]
         ids = {i["system"]: i["value"] for i in c["citedArtifact"].get("identifier", [])}
