@@ -66,10 +66,11 @@ def test_one_evidence_per_finding_and_one_citation_per_used_reference(kb: Knowle
     }
     citations = _resources(bundle, "Citation")
     assert len(citations) == len(used)
-    assert {c["name"] for c in citations} == used
+    keys = {evidence_fhir.fhir_id(k): k for k in used}
+    assert {c["id"] for c in citations} == set(keys)
     assert len(used) < len(kb.references)  # references nothing uses are left out
     for c in citations:
-        ref = kb.references[c["name"]]
+        ref = kb.references[keys[c["id"]]]
         ids = {i["system"]: i["value"] for i in c["citedArtifact"].get("identifier", [])}
         assert ids.get(evidence_fhir.DOI_SYSTEM, "") == ref.get("doi")
         assert ids.get(evidence_fhir.PMID_SYSTEM, "") == ref.get("pmid")
@@ -81,7 +82,7 @@ def test_each_evidence_cites_its_study_citation(kb: KnowledgeBase) -> None:
     for (study, _), ev in zip(_findings(kb), _resources(bundle, "Evidence"), strict=True):
         cited = by_url[ev["citeAsReference"]["reference"]]
         assert cited["resourceType"] == "Citation"
-        assert cited["name"] == study
+        assert cited["id"] == evidence_fhir.fhir_id(study)
 
 
 def test_round_trip_gives_the_data_numbers(kb: KnowledgeBase) -> None:
