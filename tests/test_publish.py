@@ -329,9 +329,24 @@ def test_open_data_validates_against_its_schema(published: Path) -> None:
         "data/cryokb.json",
         "data/cryokb.schema.json",
         "questionnaire.fhir.json",
+        "data/cryokb-evidence.fhir.json",
         "CC BY",
     ):
         assert target in page
+
+
+def test_the_evidence_bundle_is_published_with_the_site_url_and_validates(
+    published: Path,
+) -> None:
+    from fhir.resources.bundle import Bundle
+
+    bundle = json.loads((published / "data" / "cryokb-evidence.fhir.json").read_text())
+    Bundle.model_validate(bundle)
+    version = json.loads((published / "data" / "cryokb.json").read_text())["version"]
+    resources = [e["resource"] for e in bundle["entry"]]
+    assert {r["resourceType"] for r in resources} == {"Evidence", "Citation"}
+    assert all(r["url"].startswith(URL + "fhir/") for r in resources)
+    assert {r["version"] for r in resources} == {version}  # the data version, as cryokb.json
 
 
 # --- workflows, pre-commit, the pull request template ------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date
 
 from cryokb.read.history import Change
 from cryokb.read.model import KINDS, Entity, KnowledgeBase
-from cryokb.render import cite, opendata, questionnaire_export
+from cryokb.render import cite, evidence_fhir, opendata, questionnaire_export
 from cryokb.render.figures import review_span
 from cryokb.render.labels import SECTIONS
 from cryokb.render.links import HOMED, Site, data_path
@@ -97,8 +97,11 @@ def _evidence(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
 
 
 def _data(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> dict[str, Page]:
-    """The open data files, the questionnaire's page and its FHIR resource."""
+    """The open data files (with the evidence as FHIR), the questionnaire's page and its FHIR
+    resource."""
     pages = {path: Page.of(text, None) for path, text in opendata.files(kb, version).items()}
+    for path, text in evidence_fhir.files(kb, site.url, version).items():
+        pages[path] = Page.of(text, None)
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = Page.of(
             r.page(

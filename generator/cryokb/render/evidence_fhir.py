@@ -1,0 +1,202 @@
+"""The knowledge base as FHIR R5: a Bundle of Evidence (one per finding) and Citation resources.
+
+Codes come from HL7 Terminology (THO): certainty-type, certainty-rating, variable-role,
+attribute-estimate-type and statistic-type. A measure without a THO code is given as text only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cryokb.read.bib import Reference
+from cryokb.read.model import KnowledgeBase, cited, plain_text
+
+PATH = "data/cryokb-evidence.fhir.json"
+THO = "http://terminology.hl7.org/CodeSystem/"
+RATINGS = {  # the finding's certainty -> its certainty-rating code and display
+    "high": "High quality",
+    "moderate": "Moderate quality",
+    "low": "Low quality",
+    "very-low": "Very low quality",
+}
+STATISTIC_TYPES = {  # a measure -> its statistic-type code and display, where THO has one
+    "standardised mean difference": ("0000100", "Standardized Mean Difference"),
+}
+DOI_SYSTEM = "https://doi.org"
+PMID_SYSTEM = "https://pubmed.ncbi.nlm.nih.gov"
+NOT_ID = re.compile(r"[^A-Za-z0-9.-]+")
+
+
+def fhir_id(key: str) -> str:
+    """A FHIR id (letters, digits, '-' and '.', at most 64) for a key or an id."""
+    return NOT_ID.sub("-", key)[:64]
+
+
+def canonical(base_url: str, kind: str, id_: str) -> str:
+    """A resource's canonical URL under the site, or a URN when the site has no URL."""
+    return f"{base_url}fhir/{kind}/{id_}" if base_url else f"urn:cryokb:{kind.lower()}:{id_}"
+
+
+def _code(system: str, code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": THO + system, "code": code, "display": display}]}
+
+
+def _variable(role: str, display: str, text: str) -> dict[str, Any]:
+    return {"description": plain_text(text), "variableRole": _code("variable-role", role, display)}
+
+
+def used_references(kb: KnowledgeBase) -> list[str]:
+    """The keys of the references studies and guidelines use, in bibliography order."""
+    used: set[str] = set()
+    for kind in ("study", "guideline"):
+        for e in kb.of(kind):
+            used |= cited(e.data) | {e.id}
+    return [key for key in kb.references if key in used]
+
+
+def citation(ref: Reference, base_url: str, version: str) -> dict[str, Any]:
+    """A Citation of one bibliography record, with its DOI and PMID as identifiers."""
+    identifiers = [
+        {"system": system, "value": ref.get(field)}
+        for field, system in (("doi", DOI_SYSTEM), ("pmid", PMID_SYSTEM))
+        if ref.get(field)
+    ]
+    artifact: dict[str, Any] = {"title": [{"text": ref.get("title") or ref.key}]}
+    if identifiers:
+        artifact["identifier"] = identifiers
+    if ref.get("url"):
+        artifact["webLocation"] = [{"url": ref.get("url")}]
+    id_ = fhir_id(ref.key)
+    return {
+        "resourceType": "Citation",
+        "id": id_,
+        "url": canonical(base_url, "Citation", id_),
+        "version": version,
+        "title": ref.get("title") or ref.key,
+        "status": "active",
+        "summary": [{"text": ref.citation}],
+        "citedArtifact": artifact,
+    }
+
+
+def _statistic(finding: dict[str, Any], participants: Any) -> dict[str, Any]:
+    """The finding's effect as a statistic: its value, confidence interval and notes."""
+    effect = finding["effect"]
+    measure = effect["measure"]
+    kind: dict[str, Any] = {"text": measure}
+    if measure in STATISTIC_TYPES:
+        code, display = STATISTIC_TYPES[measure]
+        kind = {**_code("statistic-type", code, display), "text": measure}
+    out: dict[str, Any] = {"description": plain_text(effect["words"]), "statisticType": kind}
+    if "value" in effect:
+        out["quantity"] = {"value": effect["value"]}
+    if "ci" in effect:
+        level = effect.get("ci_level", 95)
+        out["attributeEstimate"] = [
+            {
+                "description": f"{level}% confidence interval",
+                "type": _code("attribute-estimate-type", "C53324", "Confidence interval"),
+                "level": level / 100,
+                "range": {"low": {"value": effect["ci"][0]}, "high": {"value": effect["ci"][1]}},
+            }
+        ]
+    notes = [f"Measured: {effect['scale']}, {effect['when']}."]
+    if "groups" in effect:
+        notes.append(
+            f"Group means: treatment {effect['groups'][0]}, comparison {effect['groups'][1]}."
+        )
+    if "p" in effect:
+        notes.append(f"p {effect['p']}.")
+    out["note"] = [{"text": plain_text(n)} for n in notes]
+    size = {
+        "numberOfStudies": finding.get("studies"),
+        "numberOfParticipants": finding.get("participants", participants),
+    }
+    if size := {k: v for k, v in size.items() if v is not None}:
+        out["sampleSize"] = size
+    return out
+
+
+def _certainty(finding: dict[str, Any]) -> dict[str, Any]:
+    """The finding's overall certainty, rated when cryokb has rated it, with its reasons."""
+    out: dict[str, Any] = {
+        "type": _code("certainty-type", "Overall", "Overall certainty"),
+        "rater": "cryokb",
+        "note": [{"text": plain_text(r)} for r in finding["reasons"]],
+    }
+    if finding["certainty"] in RATINGS:
+        code = finding["certainty"]
+        out["rating"] = _code("certainty-rating", code, RATINGS[code])
+    else:
+        out["description"] = "Not yet verified: cryokb has not yet checked this result."
+    if "source_grade" in finding:
+        out["note"].append(
+            {"text": "As the source grades it: " + plain_text(finding["source_grade"])}
+        )
+    return out
+
+
+def evidence(
+    kb: KnowledgeBase, study_id: str, n: int, base_url: str, version: str
+) -> dict[str, Any]:
+    """The Evidence for the study's finding `n` (from 1)."""
+    study = kb.get("study", study_id)
+    finding = study["findings"][n - 1]
+    if "intervention" in finding:
+        exposure = finding["intervention"]
+    elif "modality" in finding:
+        exposure = kb.get("modality", finding["modality"])["name"]
+    else:
+        exposure = study["intervention"]
+    id_ = fhir_id(f"{study_id}-{n}")
+    out: dict[str, Any] = {
+        "resourceType": "Evidence",
+        "id": id_,
+        "url": canonical(base_url, "Evidence", id_),
+        "version": version,
+        "title": plain_text(f"{finding['outcome']}: {exposure} vs {finding['comparator']}"),
+        "status": "active",
+        "description": plain_text(finding["plain"]),
+        "studyDesign": [{"text": plain_text(study["design"])}],
+        "variableDefinition": [
+            _variable("population", "population", study["population"]),
+            _variable("exposure", "exposure", exposure),
+            _variable("referenceExposure", "reference exposure", finding["comparator"]),
+            _variable("measuredVariable", "measured variable", finding["outcome"]),
+        ],
+        "certainty": [_certainty(finding)],
+    }
+    if study_id in kb.references:
+        out["citeAsReference"] = {
+            "reference": canonical(base_url, "Citation", fhir_id(study_id)),
+            "display": kb.references[study_id].get("title") or study_id,
+        }
+    if "effect" in finding:
+        out["statistic"] = [_statistic(finding, study.get("participants"))]
+    else:
+        out["note"] = [{"text": "No estimate: " + plain_text(finding.get("no_estimate", ""))}]
+    return out
+
+
+def bundle(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, Any]:
+    """A collection Bundle: every finding's Evidence, then the Citations they and guidelines use."""
+    resources = [
+        evidence(kb, s.id, n, base_url, version)
+        for s in kb.of("study")
+        for n in range(1, len(s["findings"]) + 1)
+    ]
+    resources += [citation(kb.references[k], base_url, version) for k in used_references(kb)]
+    return {
+        "resourceType": "Bundle",
+        "id": "cryokb-evidence",
+        "identifier": {"system": base_url + PATH if base_url else "urn:cryokb", "value": version},
+        "type": "collection",
+        "entry": [{"fullUrl": r["url"], "resource": r} for r in resources],
+    }
+
+
+def files(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, str]:
+    """The Bundle as an open data file, by its path under the docs folder."""
+    return {PATH: json.dumps(bundle(kb, base_url, version), indent=1, ensure_ascii=False) + "\n"}

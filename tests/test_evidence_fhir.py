@@ -1,0 +1,130 @@
+"""The evidence as a FHIR R5 Bundle: valid by fhir.resources' R5 models, one Evidence per finding,
+one Citation per reference studies and guidelines use, and the data's numbers back out of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.bundle import Bundle
+from fhir.resources.citation import Citation
+from fhir.resources.evidence import Evidence
+
+from cryokb.read.model import KnowledgeBase, cited
+from cryokb.render import evidence_fhir
+from cryokb.render.links import Site
+from cryokb.render.pages import render
+from cryokb.rules.check import check_dir
+
+ROOT = Path(__file__).parent.parent
+BASE = "https://cryokb.test/"
+DATA = {"fixture": ROOT / "tests" / "fixtures" / "minimal", "real": ROOT / "data"}
+
+
+@pytest.fixture(scope="module", params=sorted(DATA))
+def kb(request: pytest.FixtureRequest) -> KnowledgeBase:
+    kb, problems = check_dir(DATA[request.param])
+    assert problems == []
+    return kb
+
+
+def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def _findings(kb: KnowledgeBase) -> list[tuple[str, dict[str, Any]]]:
+    return [(s.id, f) for s in kb.of("study") for f in s["findings"]]
+
+
+def test_every_resource_validates_as_fhir_r5(kb: KnowledgeBase) -> None:
+    bundle = evidence_fhir.bundle(kb, BASE, "2026-03-01-abc1234")
+    parsed = Bundle.model_validate(bundle)
+    assert parsed.type == "collection"
+    for entry in parsed.entry or []:
+        resource = entry.resource
+        assert isinstance(resource, (Evidence, Citation))
+        again = type(resource).model_validate(resource.model_dump())
+        assert again.url == entry.fullUrl
+        assert again.version == "2026-03-01-abc1234"
+        assert str(again.url).startswith(BASE + "fhir/")
+    urls = [e["fullUrl"] for e in bundle["entry"]]
+    assert len(urls) == len(set(urls))
+
+
+def test_one_evidence_per_finding_and_one_citation_per_used_reference(kb: KnowledgeBase) -> None:
+    bundle = evidence_fhir.bundle(kb, BASE, "v")
+    assert len(_resources(bundle, "Evidence")) == len(_findings(kb))
+    # What studies and guidelines cite: their own record, their sources, their [@key] markers.
+    used = {
+        key
+        for kind in ("study", "guideline")
+        for e in kb.of(kind)
+        for key in {e.id} | cited(e.data)
+        if key in kb.references
+    }
+    citations = _resources(bundle, "Citation")
+    assert len(citations) == len(used)
+    keys = {evidence_fhir.fhir_id(k): k for k in used}
+    assert {c["id"] for c in citations} == set(keys)
+    assert len(used) < len(kb.references)  # references nothing uses are left out
+    for c in citations:
+        ref = kb.references[keys[c["id"]]]
+        ids = {i["system"]: i["value"] for i in c["citedArtifact"].get("identifier", [])}
+        assert ids.get(evidence_fhir.DOI_SYSTEM, "") == ref.get("doi")
+        assert ids.get(evidence_fhir.PMID_SYSTEM, "") == ref.get("pmid")
+
+
+def test_each_evidence_cites_its_study_citation(kb: KnowledgeBase) -> None:
+    bundle = evidence_fhir.bundle(kb, BASE, "v")
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    for (study, _), ev in zip(_findings(kb), _resources(bundle, "Evidence"), strict=True):
+        cited = by_url[ev["citeAsReference"]["reference"]]
+        assert cited["resourceType"] == "Citation"
+        assert cited["id"] == evidence_fhir.fhir_id(study)
+
+
+def test_round_trip_gives_the_data_numbers(kb: KnowledgeBase) -> None:
+    """Value, CI bounds and level, certainty and reasons, read back through the R5 models."""
+    parsed = Bundle.model_validate(evidence_fhir.bundle(kb, BASE, "v"))
+    evidences = [e.resource for e in parsed.entry or [] if isinstance(e.resource, Evidence)]
+    for (_, finding), ev in zip(_findings(kb), evidences, strict=True):
+        certainty = (ev.certainty or [])[0]
+        assert certainty.type.coding[0].code == "Overall"
+        rating = certainty.rating.coding[0].code if certainty.rating else "not-verified"
+        assert rating == finding["certainty"]
+        assert [n.text for n in certainty.note or []][: len(finding["reasons"])] == [
+            " ".join(r.split()) for r in finding["reasons"]
+        ]
+        effect = finding.get("effect")
+        if effect is None:
+            assert ev.statistic is None
+            continue
+        statistic = (ev.statistic or [])[0]
+        value = statistic.quantity.value if statistic.quantity else None
+        assert (None if value is None else float(value)) == effect.get("value")
+        estimates = statistic.attributeEstimate or []
+        if "ci" in effect:
+            ci = estimates[0]
+            assert [float(ci.range.low.value), float(ci.range.high.value)] == effect["ci"]
+            assert float(ci.level) * 100 == pytest.approx(effect.get("ci_level", 95))
+        else:
+            assert estimates == []
+
+
+def test_real_data_has_numbers_to_round_trip() -> None:
+    """The round trip is not vacuous: the real data has estimates with CIs and every rating."""
+    kb, _ = check_dir(DATA["real"])
+    findings = [f for _, f in _findings(kb)]
+    assert sum("ci" in f.get("effect", {}) for f in findings) >= 2
+    assert {f["certainty"] for f in findings} >= {"low", "very-low"}
+
+
+def test_the_bundle_is_an_open_data_file() -> None:
+    kb, _ = check_dir(DATA["fixture"])
+    pages = render(kb, site=Site(BASE), version="v7")
+    published = json.loads(pages[evidence_fhir.PATH].content)
+    assert published == evidence_fhir.bundle(kb, BASE, "v7")
+    page = (ROOT / "content" / "open-data.md").read_text(encoding="utf-8")
+    assert evidence_fhir.PATH in page
