@@ -42,10 +42,20 @@ def targets(
             return
         value = big[key]
         out.append((name, f"{value}{unit}", "met" if value <= limit else "not met"))
+        if key == "ratio":  # the ratio is stored rounded: judge the times themselves
+            exact = big["build_s"] / big["plain_material_s"]
+            out[-1] = (name, f"{exact:.3f}x", "met" if exact <= limit else "not met")
 
-    add("Generator at most 0.5 ms per entity at N = 10,000", "ms_per_entity_generator", 0.5, " ms")
-    add("Full build within 1.15x of plain Material at N = 10,000", "ratio", 1.15, "x")
-    add("Peak memory under 600 MB at N = 10,000", "peak_mb", 600, " MB")
+    add("Full build within 1.10x of plain Material at N = 10,000", "ratio", 1.10, "x")
+    if big is not None and big.get("plain_peak_mb"):
+        memory = big["peak_mb"] / big["plain_peak_mb"]
+        out.append(
+            (
+                "Peak memory within 1.15x of plain Material's at N = 10,000",
+                f"{big['peak_mb']:,} MB, {memory:.2f}x",
+                "met" if memory <= 1.15 else "not met",
+            )
+        )
     add("Every page under 100 KB at N = 10,000", "largest_page_kb", 100, " KB")
     add("First search downloads at most 2 MB at N = 10,000", "first_search_mb", 2, " MB")
     if big is not None and 1000 in rows:

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -85,6 +86,7 @@ def plain_config(tmp: Path, data: Path) -> Path:
     text = text.replace("docs_dir: content", f"docs_dir: {docs}")
     text = text.replace("hooks:\n  - generator/cryokb/site/mkdocs_hook.py\n", "")
     text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    text = re.sub(r"\nwatch:.*?\n(?=\S)", "\n", text, flags=re.S)  # `serve` only; relative paths
     # A plain Material site has search too: its built-in plugin, where ours runs Pagefind.
     text = text.replace("plugins: []", "plugins:\n  - search")
     subprocess.run(["cp", "-r", str(ROOT / "includes"), str(tmp / "includes")], check=True)

@@ -86,15 +86,21 @@ Object.defineProperty(Document.prototype, 'cookie', {
 """
 
 
-def _measure(page: Any, context: Any, axe: Any, v: Visit) -> None:
-    """Run every per-page gate on the loaded page and record what fails."""
+AXE = """(options) => { window.__cryokbAxe = axe.run(document, options); }"""
+AXE_RESULT = """() => window.__cryokbAxe.then((r) => r.violations.map((v) =>
+  `${v.id}: ${v.help} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`))"""
+
+
+def _start(page: Any, axe_source: str) -> None:
+    """Start axe-core on the loaded page; it runs in the page's renderer while we go on."""
     page.wait_for_timeout(300)  # let the theme's transitions settle before measuring
-    results = axe.run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
-    )
-    for item in results.response["violations"]:
-        targets = [n["target"] for n in item["nodes"]][:3]
-        v.violations.append(f"{item['id']}: {item['help']} {targets}")
+    page.evaluate(axe_source)
+    page.evaluate(AXE, {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+
+
+def _measure(page: Any, context: Any, v: Visit) -> None:
+    """Collect axe-core's result and run every other per-page gate."""
+    v.violations = page.evaluate(AXE_RESULT)
     v.cookies = len(context.cookies())
     v.storage = page.evaluate(
         "localStorage.length + sessionStorage.length + (window.__writes || 0)"
@@ -113,29 +119,39 @@ def _visit_all(
     viewport: dict[str, int],
     which: Callable[[list[str]], list[str]] = lambda urls: urls,
 ) -> list[Visit]:
-    from axe_playwright_python.sync_playwright import Axe
+    """Visit each page in a fresh context, two at a time: axe-core runs in each page's own
+    renderer process, so the two runs share the machine's cores."""
+    import axe_playwright_python
 
-    axe = Axe()
-    out = []
-    for url in which(_urls(site)):
-        context = browser.new_context(viewport=viewport)
-        context.add_init_script(COUNT_WRITES)
-        page = context.new_page()
-        v = Visit(url)
-        page.on(
-            "request",
-            lambda r, v=v: (
-                None
-                if r.url.startswith(base_url) or r.url.startswith("data:")
-                else v.foreign.append(r.url)
-            ),
-        )
-        page.on("console", lambda m, v=v: v.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e, v=v: v.errors.append(str(e)))
-        page.goto(base_url + url.lstrip("/"), wait_until="load")
-        _measure(page, context, axe, v)
-        out.append(v)
-        context.close()
+    axe_source = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    out: list[Visit] = []
+    open_: list[tuple[Any, Any, Visit]] = []
+    for url in [*which(_urls(site)), None]:
+        if url is not None:
+            context = browser.new_context(viewport=viewport)
+            context.add_init_script(COUNT_WRITES)
+            page = context.new_page()
+            v = Visit(url)
+            page.on(
+                "request",
+                lambda r, v=v: (
+                    None
+                    if r.url.startswith(base_url) or r.url.startswith("data:")
+                    else v.foreign.append(r.url)
+                ),
+            )
+            page.on(
+                "console", lambda m, v=v: v.errors.append(m.text) if m.type == "error" else None
+            )
+            page.on("pageerror", lambda e, v=v: v.errors.append(str(e)))
+            page.goto(base_url + url.lstrip("/"), wait_until="load")
+            _start(page, axe_source)
+            open_.append((page, context, v))
+        while open_ and (len(open_) == 2 or url is None):
+            page, context, v = open_.pop(0)
+            _measure(page, context, v)
+            out.append(v)
+            context.close()
     return out
 
 
@@ -245,7 +261,7 @@ def test_crawler_finds_every_link_and_anchor_on_the_served_site(page: Any, base_
 
 def test_each_gate_fails_on_a_broken_page(browser: Any, base_url: str) -> None:
     """The gates can fail: a page with known faults trips every one of them."""
-    from axe_playwright_python.sync_playwright import Axe
+    import axe_playwright_python
 
     # the page's Content-Security-Policy would stop the planted style and request first; the
     # gates themselves are under test here (tests/test_browser_policy.py tests the policy)
@@ -264,7 +280,8 @@ def test_each_gate_fails_on_a_broken_page(browser: Any, base_url: str) -> None:
       document.cookie = 'tracked=1';
       fetch('http://127.0.0.2:9/leak').catch(() => {});
     }""")
-    _measure(page, context, Axe(), v)
+    _start(page, (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text())
+    _measure(page, context, v)
     assert any(x.startswith("image-alt") for x in v.violations)
     assert any(x.startswith("button-name") for x in v.violations)
     assert v.overflow and v.small and v.storage and v.cookies
