@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,13 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synth import generate
-from tests.conftest import ROOT, config_for
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import ROOT, config_for, mkdocs_serve
 
 
 def _page(url: str) -> str:
@@ -59,14 +51,9 @@ def measure(studies: int, saves: int) -> list[float]:
         shutil.copytree(ROOT / "content", tmp / "content")
         config = config_for(tmp / "content")
         config.write_text(config.read_text().replace(str(ROOT / "data"), str(data)))
-        port = _port()
         env = {**os.environ, "CRYOKB_DATA": str(data), "NO_MKDOCS_2_WARNING": "1"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            url = f"http://127.0.0.1:{port}/conditions/neck-pain/"
+        with mkdocs_serve(config, env) as root:
+            url = root + "conditions/neck-pain/"
             _wait(url, "<html", True, limit=900)
             path = data / "conditions" / "neck-pain.yaml"
             text = path.read_text()
@@ -78,9 +65,6 @@ def measure(studies: int, saves: int) -> list[float]:
                 path.write_text(text)
                 _wait(url, marker, False)
             return times
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
 
 
 def main() -> None:

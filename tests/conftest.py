@@ -8,6 +8,8 @@ import http.server
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,3 +157,18 @@ def page(browser: object, base_url: str) -> Iterator[object]:
     pg.on("request", lambda r: pg.requests.append(r.url))
     yield pg
     context.close()
+
+
+@contextlib.contextmanager
+def mkdocs_serve(config: Path, env: dict[str, str]) -> Iterator[str]:
+    """A real `mkdocs serve` of `config` on a free port, with `env`; yields its address."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

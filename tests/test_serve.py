@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TEMPLATES, fixture_config, free_port
+from tests.conftest import ROOT, TEMPLATES, fixture_config, mkdocs_serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -51,19 +49,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     for part in (TEMPLATES, "overrides", "data"):  # watch the copies
         text = text.replace(str(ROOT / part), str(tmp / part))
     config.write_text(text)
-    port = free_port()
     env = {**os.environ, "CRYOKB_DATA": str(tmp / "data"), "PYTHONPATH": str(tmp / "generator")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with mkdocs_serve(config, env) as url:
         _until(url, lambda t: "<html" in t, seconds=120)
         yield url, tmp
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _condition(tmp: Path) -> tuple[Path, str]:
