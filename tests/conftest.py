@@ -46,6 +46,12 @@ def data(tmp_path: Path) -> Path:
     return target
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files marked `heavy` first: pytest-xdist hands out whole files in this order
+    (`--dist loadfile --no-loadscope-reorder`), so the two workers end together."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files")
 

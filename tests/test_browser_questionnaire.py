@@ -12,7 +12,7 @@ import pytest
 from cryokb.rules.questionnaire import evaluate
 from tests.test_questionnaire import IDS, KB, TABLE, Q
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 CORE = [q["id"] for q in Q["questions"] if "enable_when" not in q]
 FOLLOW = [q["id"] for q in Q["questions"] if "enable_when" in q]
 CODES = ["yes", "no", "not-sure"]

@@ -128,7 +128,7 @@ def test_search_by_instant_navigation_when_pagefind_runs_last(page: Any, base_ur
 def test_search_by_keyboard_with_an_address_query_passes_axe(page: Any, base_url: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    from tests.test_gates import WCAG
+    from tests.gates import WCAG
 
     page.goto(base_url + "search/?q=ice%20pack")  # a shareable search link
     page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)

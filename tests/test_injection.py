@@ -25,6 +25,8 @@ from cryokb.read.model import walk
 from cryokb.rules.check import check_dir
 from tests.conftest import ROOT, _Quiet, config_for, fixture_config, free_port
 
+pytestmark = pytest.mark.heavy
+
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 P = "window.__pwned=1"
 PAYLOADS = [

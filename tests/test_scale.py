@@ -22,6 +22,8 @@ from cryokb.site.search import SHARD
 from tests.conftest import free_port, serve
 from tests.htmlscan import page_url, resolve, scan
 
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parent.parent
 STUDIES = 2000
 LIMIT = 100 * 1024
