@@ -115,7 +115,7 @@ def derived(study: dict[str, Any], grade: dict[str, Any]) -> str | None:
 
 
 def sum_up(study: dict[str, Any], grade: dict[str, Any]) -> str:
-    """The arithmetic in words: 'start high, risk of bias −1, imprecision −2 = very low'."""
+    """The arithmetic in words, with minus signs: 'start high, imprecision (minus) 2 = low'."""
     parts = [f"start {start(study, grade) or 'unknown'}"]
     parts += [f"{j.label.lower()} \u2212{j.steps}" for j in judgements(grade) if j.steps]
     parts += [f"{label.lower()} +{levels}" for label, levels, _ in upgrades(grade)]

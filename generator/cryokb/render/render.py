@@ -101,7 +101,7 @@ class Renderer:
             KINDS=KINDS,
             ref_of=kb.references.__getitem__,
             review_span=review_span,
-            jsonld=lambda e: structured_data.jsonld(e, kb, site.url),
+            jsonld=lambda e: structured_data.jsonld(e, kb, site.url, site.language),
             overdue=lambda e: date.fromisoformat(e["next_review"]) < today,
             changes_of=lambda e: changes.get(str(Path(e.file).resolve()), []) if changes else [],
             data_path=data_path,

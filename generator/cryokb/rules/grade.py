@@ -22,10 +22,9 @@ def problems(entity: Entity) -> Iterator[Problem]:
             yield from _finding(entity, ("findings", i), finding)
     assessment = entity.get("published_assessment")
     if isinstance(assessment, dict) and assessment.get("assessed") == "no":
-        at: Path_ = ("published_assessment", "tool")
-        for key in ("tool", "result"):
+        for key in ("tool", "result"):  # a score nobody published must not reach the page
             if key in assessment:
-                at = ("published_assessment", key)
+                at: Path_ = ("published_assessment", key)
                 yield entity.doc.problem(
                     at, f"{dotted(at)}: an assessment that was not found has no {key}"
                 )
@@ -41,6 +40,7 @@ def _finding(entity: Entity, at: Path_, finding: dict[str, Any]) -> Iterator[Pro
                 where,
                 f"{dotted(where)}: 'not_graded' goes alone, with certainty 'not-verified' "
                 "(a graded result gives its start and domains instead)",
+                key=True,
             )
         return
     missing = [f for f in g.DOMAINS if f not in grade]
@@ -49,6 +49,7 @@ def _finding(entity: Entity, at: Path_, finding: dict[str, Any]) -> Iterator[Pro
             where,
             f"{dotted(where)}: no judgement for {', '.join(missing)} (give no-concern, or a "
             "rating with its reason; 'Not assessed' is a reason)",
+            key=True,
         )
     for j in g.judgements(grade):
         if j.steps and not j.reason.strip():
@@ -62,6 +63,7 @@ def _finding(entity: Entity, at: Path_, finding: dict[str, Any]) -> Iterator[Pro
             where,
             f"{dotted(where)}: give 'start' (high for randomised trials, low for observational "
             f"studies): the design '{study.get('design')}' does not say clearly which it is",
+            key=True,
         )
         return
     if "adopted" in grade:
