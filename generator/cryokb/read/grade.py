@@ -132,5 +132,8 @@ def table(study: dict[str, Any], grade: dict[str, Any]) -> list[tuple[str, str, 
     for j in judgements(grade):
         rating = RATING_LABEL.get(j.rating, j.rating)
         rows.append((j.label, f"{rating} (\u2212{j.steps})" if j.steps else rating, j.reason))
-    rows += [(f"Rated up: {label}", f"+{levels}", why) for label, levels, why in upgrades(grade)]
+    rows += [
+        (f"Rated up: {label}", f"rated up (+{levels})", why)
+        for label, levels, why in upgrades(grade)
+    ]
     return rows
