@@ -126,14 +126,15 @@ def sum_up(study: dict[str, Any], grade: dict[str, Any]) -> str:
 def table(study: dict[str, Any], grade: dict[str, Any]) -> list[tuple[str, str, str]]:
     """The grade as rows a page shows: (what, judgement, why)."""
     first = start(study, grade)
-    why = "as recorded (the design alone does not say)" if "start" in grade else "from the design"
+    why = "Recorded: the design alone does not say." if "start" in grade else "From the design."
     kind = "randomised trials" if first == "high" else "observational studies"
     rows = [("Starting level", f"{(first or 'unknown').capitalize()} ({kind})", why)]
     for j in judgements(grade):
         rating = RATING_LABEL.get(j.rating, j.rating)
-        rows.append((j.label, f"{rating} (\u2212{j.steps})" if j.steps else rating, j.reason))
+        judged = f"{rating} (\u2212{j.steps})" if j.steps else rating
+        rows.append((j.label, judged.capitalize(), j.reason))
     rows += [
-        (f"Rated up: {label}", f"rated up (+{levels})", why)
+        (f"Rated up: {label}", f"Rated up (+{levels})", why)
         for label, levels, why in upgrades(grade)
     ]
     return rows
