@@ -27,6 +27,20 @@ DIRECTIONS = ["benefit", "no-difference", "unclear"]
 DOMAINS = ["pain", "soreness", "function", "recovery", "disease-activity"]
 
 
+def _grade(certainty: str, people: int) -> dict[str, object]:
+    """GRADE domains that give `certainty` from a randomised trial's start (high)."""
+    steps = {"moderate": 1, "low": 2, "very-low": 3}[certainty]
+    reason = f"One trial with {people} people."
+    grade: dict[str, object] = dict.fromkeys(
+        ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias"),
+        "no-concern",
+    )
+    grade["imprecision"] = {"rating": "serious" if steps == 1 else "very-serious", "reason": reason}
+    if steps == 3:
+        grade["risk_of_bias"] = {"rating": "serious", "reason": "Not blinded."}
+    return grade
+
+
 def _dump(path: Path, kind: str, data: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     modeline = (
@@ -83,7 +97,7 @@ def generate(target: Path, studies: int, seed: int = 1) -> Path:
                     "direction": rnd.choice(DIRECTIONS),
                     "no_estimate": "Synthetic data has no effect size.",
                     "certainty": certainty,
-                    "reasons": [f"Imprecision: one trial with {people} people."],
+                    "grade": _grade(certainty, people),
                     "plain": f"Cold {verb} this synthetic outcome."
                     if certainty != "very-low"
                     else f"{verb} this synthetic outcome.",

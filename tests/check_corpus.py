@@ -214,7 +214,7 @@ CASES: list[tuple[str, str, str, str, int, str]] = [
         "studies/trial2020.yaml",
         "plain: The chamber may reduce soreness.",
         "plain: The chamber reduces soreness.",
-        20,
+        26,
         "wording does not match certainty 'low'",
     ),
     (
@@ -562,7 +562,7 @@ CASES += [
         "studies/trial2020.yaml",
         "plain: The chamber may reduce soreness.",
         'plain: "The chamber may prob\\x02ably reduce soreness."',
-        20,
+        26,
         "invisible character U+0002",
     ),
     (
@@ -570,7 +570,7 @@ CASES += [
         "studies/trial2020.yaml",
         "plain: The chamber may reduce soreness.",
         "plain: The chamber may prob*ab*ly reduce soreness.",
-        20,
+        26,
         "wording does not match certainty 'low'",
     ),
     (
@@ -578,7 +578,7 @@ CASES += [
         "studies/trial2020.yaml",
         "plain: The chamber may reduce soreness.",
         "plain: The chamber may prob&shy;ably reduce soreness.",
-        20,
+        26,
         "character references such as &shy; are not allowed",
     ),
     (

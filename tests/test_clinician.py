@@ -16,6 +16,7 @@ from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
 from cryokb.read.model import KINDS, plain_text
 from cryokb.render.cite import CITED_KINDS
+from cryokb.render.structured_data import is_trial
 from cryokb.rules.check import check_dir
 from tests.conftest import ROOT
 
@@ -113,7 +114,7 @@ def test_jsonld_expands_against_a_bundled_context_and_matches_the_page(site: Pat
     def loader(url: str, options: Any = None) -> Any:
         raise AssertionError(f"pyld tried to fetch {url}")
 
-    checked = 0
+    checked = trials = 0
     for e in KB.pages():
         html = (site / KINDS[e.kind] / e.id / "index.html").read_text()
         (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html)
@@ -140,12 +141,25 @@ def test_jsonld_expands_against_a_bundled_context_and_matches_the_page(site: Pat
                 for s in about["https://schema.org/adverseOutcome"]
             }
             assert effects == {KB.get("side-effect", s)["name"] for s in e["side_effects"]}
-        if e.kind == "study":
-            assert about["@type"] == ["https://schema.org/ScholarlyArticle"]
-            headline = about["https://schema.org/headline"][0]["@value"]
+        (lang,) = re.findall(r'<html lang="([^"]+)"', html)
+        assert page["https://schema.org/inLanguage"][0]["@value"] == lang
+        if e.kind == "study":  # a trial is a MedicalTrial, described by its article
+            trial = is_trial(e["design"])
+            kind = "MedicalTrial" if trial else "MedicalScholarlyArticle"
+            assert about["@type"] == [f"https://schema.org/{kind}"]
+            article = about["https://schema.org/subjectOf"][0] if trial else about
+            assert article["@type"] == ["https://schema.org/MedicalScholarlyArticle"]
+            headline = article["https://schema.org/headline"][0]["@value"]
             assert headline == KB.references[e.id].get("title")
+            trials += trial
+            # each graded finding's GRADE table made it through Markdown as a real table
+            graded = [f for f in e["findings"] if "not_graded" not in f["grade"]]
+            assert html.count("<caption>How sure, step by step (") == len(graded)
+            assert html.count('<th scope="row">Publication bias</th>') == len(graded)
+            assert 'markdown="span"' not in html
         checked += 1
     assert checked == len(list(KB.pages()))
+    assert 0 < trials < len(KB.entities["study"])  # both kinds of study are checked
 
 
 def test_the_data_version_is_in_every_footer_and_on_every_citation(site: Path) -> None:

@@ -12,6 +12,7 @@ from fhir.resources.bundle import Bundle
 from fhir.resources.citation import Citation
 from fhir.resources.evidence import Evidence
 
+from cryokb.read import grade
 from cryokb.read.model import KnowledgeBase, cited
 from cryokb.render import evidence_fhir
 from cryokb.render.links import Site
@@ -86,17 +87,17 @@ def test_each_evidence_cites_its_study_citation(kb: KnowledgeBase) -> None:
 
 
 def test_round_trip_gives_the_data_numbers(kb: KnowledgeBase) -> None:
-    """Value, CI bounds and level, certainty and reasons, read back through the R5 models."""
+    """Value, CI bounds and level, certainty and its GRADE domains, read back through the R5
+    models."""
     parsed = Bundle.model_validate(evidence_fhir.bundle(kb, BASE, "v"))
     evidences = [e.resource for e in parsed.entry or [] if isinstance(e.resource, Evidence)]
-    for (_, finding), ev in zip(_findings(kb), evidences, strict=True):
+    for (study, finding), ev in zip(_findings(kb), evidences, strict=True):
         certainty = (ev.certainty or [])[0]
         assert certainty.type.coding[0].code == "Overall"
+        assert certainty.type.coding[0].system == "http://hl7.org/fhir/certainty-type"
         rating = certainty.rating.coding[0].code if certainty.rating else "not-verified"
         assert rating == finding["certainty"]
-        assert [n.text for n in certainty.note or []][: len(finding["reasons"])] == [
-            " ".join(r.split()) for r in finding["reasons"]
-        ]
+        assert _grade_back(certainty) == _grade_of(kb.get("study", study).data, finding)
         effect = finding.get("effect")
         if effect is None:
             assert ev.statistic is None
@@ -113,12 +114,72 @@ def test_round_trip_gives_the_data_numbers(kb: KnowledgeBase) -> None:
             assert estimates == []
 
 
+# certainty-type code -> GRADE domain; certainty-rating code -> judgement
+DOMAIN_OF = {code: field for field, code in evidence_fhir.DOMAIN_TYPES.items()}
+JUDGEMENT_OF = {code: judged for judged, (code, _) in evidence_fhir.CONCERNS.items()}
+
+
+def _grade_back(certainty: Any) -> dict[str, Any]:
+    """The GRADE data as read from FHIR alone: start, domains with reasons, levels rated up."""
+    out: dict[str, Any] = {"up": []}
+    if certainty.description and certainty.description.startswith("GRADE, starting level: "):
+        out["start"] = certainty.description.removeprefix("GRADE, starting level: ").rstrip(".")
+    for sub in certainty.subcomponent or []:
+        code = sub.type.coding[0].code
+        rated = sub.rating.coding[0].code
+        reason = " ".join(n.text for n in sub.note or [])
+        if code in DOMAIN_OF:
+            out[DOMAIN_OF[code]] = (JUDGEMENT_OF[rated], reason)
+        else:
+            out["up"].append((code, int(rated.removeprefix("upcode")), reason))
+    return out
+
+
+def _grade_of(study: dict[str, Any], finding: dict[str, Any]) -> dict[str, Any]:
+    """The same, from the data: what the round trip must give back."""
+    data = finding["grade"]
+    out: dict[str, Any] = {"up": []}
+    if "not_graded" in data:
+        return out
+    out["start"] = grade.start(study, data)
+    for j in grade.judgements(data):
+        out[j.field] = (j.rating, " ".join(j.reason.split()))
+    for item in data.get("rate_up", []):
+        code = evidence_fhir.UPGRADE_TYPES[item["factor"]][0]
+        out["up"].append((code, grade.UPGRADES[item["factor"]][1], item["reason"]))
+    return out
+
+
+def test_the_round_trip_reads_every_domain_and_upgrade() -> None:
+    """Not vacuous: a serious, a very serious and a no-concern domain, and a reason to rate up
+    (added here: the data has none yet), each come back with its reason."""
+    kb, _ = check_dir(DATA["fixture"])
+    finding = kb.get("study", "trial2020")["findings"][0]
+    finding["grade"]["risk_of_bias"] = {"rating": "serious", "reason": "Open label."}
+    finding["grade"]["rate_up"] = [{"factor": "very-large-effect", "reason": "Huge."}]
+    ev = Evidence.model_validate(evidence_fhir.evidence(kb, "trial2020", 1, BASE, "v"))
+    back = _grade_back((ev.certainty or [])[0])
+    assert back["risk_of_bias"] == ("serious", "Open label.")
+    assert back["imprecision"] == ("very-serious", "Ten people.")
+    assert back["inconsistency"] == ("no-concern", "")
+    assert back["up"] == [("LargeEffect", 2, "Huge.")]
+    assert back["start"] == "high"
+    assert back == _grade_of(kb.get("study", "trial2020").data, finding)
+
+
 def test_real_data_has_numbers_to_round_trip() -> None:
     """The round trip is not vacuous: the real data has estimates with CIs and every rating."""
     kb, _ = check_dir(DATA["real"])
     findings = [f for _, f in _findings(kb)]
     assert sum("ci" in f.get("effect", {}) for f in findings) >= 2
     assert {f["certainty"] for f in findings} >= {"low", "very-low"}
+    judged = {
+        grade.judgement(d, f["grade"][d]).rating
+        for f in findings
+        for d in f["grade"]
+        if d in grade.DOMAINS
+    }
+    assert judged == {"no-concern", "serious", "very-serious"}
 
 
 def test_the_bundle_is_an_open_data_file() -> None:

@@ -108,7 +108,7 @@ TEXT_FIELDS: dict[str, list[tuple[str | int, ...]]] = {
         ("intervention",),
         ("comparator",),
         ("findings", 0, "outcome"),
-        ("findings", 0, "reasons", 0),
+        ("findings", 0, "grade", "imprecision", "reason"),
     ],
     "questionnaire.yaml": [
         ("title",),

@@ -72,6 +72,7 @@ def test_the_home_page_shows_what_the_data_says_of_back_pain(
         for f in doc["findings"]:
             if f.get("condition") == CONDITION and " ".join(f["plain"].split()) == plain:
                 f["plain"], f["certainty"] = new, "very-low"
+                f["grade"]["imprecision"] = {"rating": "very-serious", "reason": "A test."}
 
     _edit_study(data, study, downgrade)
     _, plain_after, certainty = _best(data)

@@ -32,6 +32,7 @@ def _body(markdown: str) -> str:
     text = re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
     text = re.sub(r'<div class="cryokb-print-only".*?</div>', "", text, flags=re.S)
     text = re.sub(r'<div class="cryokb-matrix">.*?</div>', "", text, flags=re.S)
+    text = re.sub(r"<caption>How sure, step by step \(GRADE\):[^<]*</caption>", "", text)  # steps
     lines = [ln for ln in text.splitlines() if not ln.startswith(("#", "**Citation:**"))]
     return "\n".join(lines)
 

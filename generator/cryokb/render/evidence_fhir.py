@@ -1,7 +1,9 @@
 """The knowledge base as FHIR R5: a Bundle of Evidence (one per finding) and Citation resources.
 
-Codes come from HL7 Terminology (THO): certainty-type, certainty-rating, variable-role,
-attribute-estimate-type and statistic-type. A measure without a THO code is given as text only.
+Certainty codes come from FHIR R5's own code systems (http://hl7.org/fhir/certainty-type and
+certainty-rating: Overall, the five GRADE domains as subcomponents, the reasons to rate up);
+variable-role, attribute-estimate-type and statistic-type from HL7 Terminology (THO). A measure
+without a THO code is given as text only.
 """
 
 from __future__ import annotations
@@ -10,16 +12,36 @@ import json
 import re
 from typing import Any
 
+from cryokb.read import grade
 from cryokb.read.bib import Reference
 from cryokb.read.model import KnowledgeBase, cited, plain_text
 
 PATH = "data/cryokb-evidence.fhir.json"
 THO = "http://terminology.hl7.org/CodeSystem/"
+R5 = "http://hl7.org/fhir/"  # R5's certainty-type and certainty-rating (THO's are R4B's)
 RATINGS = {  # the finding's certainty -> its certainty-rating code and display
     "high": "High quality",
     "moderate": "Moderate quality",
     "low": "Low quality",
     "very-low": "Very low quality",
+}
+DOMAIN_TYPES = {  # a GRADE domain -> its certainty-type code
+    "risk_of_bias": "RiskOfBias",
+    "inconsistency": "Inconsistency",
+    "indirectness": "Indirectness",
+    "imprecision": "Imprecision",
+    "publication_bias": "PublicationBias",
+}
+CONCERNS = {  # a judgement -> its certainty-rating code and display
+    "no-concern": ("no-concern", "no serious concern"),
+    "serious": ("serious-concern", "serious concern"),
+    "very-serious": ("very-serious-concern", "very serious concern"),
+}
+UPGRADE_TYPES = {  # a reason to rate up -> its certainty-type code and display
+    "large-effect": ("LargeEffect", "Large effect"),
+    "very-large-effect": ("LargeEffect", "Large effect"),
+    "dose-response": ("DoseResponseGradient", "Dose response gradient"),
+    "plausible-confounding": ("PlausibleConfounding", "Plausible confounding"),
 }
 STATISTIC_TYPES = {  # a measure -> its statistic-type code and display, where THO has one
     "standardised mean difference": ("0000100", "Standardized Mean Difference"),
@@ -39,8 +61,8 @@ def canonical(base_url: str, kind: str, id_: str) -> str:
     return f"{base_url}fhir/{kind}/{id_}" if base_url else f"urn:cryokb:{kind.lower()}:{id_}"
 
 
-def _code(system: str, code: str, display: str) -> dict[str, Any]:
-    return {"coding": [{"system": THO + system, "code": code, "display": display}]}
+def _code(system: str, code: str, display: str, base: str = THO) -> dict[str, Any]:
+    return {"coding": [{"system": base + system, "code": code, "display": display}]}
 
 
 def _variable(role: str, display: str, text: str) -> dict[str, Any]:
@@ -119,22 +141,53 @@ def _statistic(finding: dict[str, Any], participants: Any) -> dict[str, Any]:
     return out
 
 
-def _certainty(finding: dict[str, Any]) -> dict[str, Any]:
-    """The finding's overall certainty, rated when cryokb has rated it, with its reasons."""
+def _subcomponents(study: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each GRADE domain, and each reason to rate up, as a certainty subcomponent."""
+    out = []
+    for j in grade.judgements(data):
+        code, display = CONCERNS.get(j.rating, CONCERNS["no-concern"])
+        sub: dict[str, Any] = {
+            "type": _code("certainty-type", DOMAIN_TYPES[j.field], j.label, R5),
+            "rating": _code("certainty-rating", code, display, R5),
+        }
+        if j.reason:
+            sub["note"] = [{"text": plain_text(j.reason)}]
+        out.append(sub)
+    for item in data.get("rate_up", []):
+        code, display = UPGRADE_TYPES[item["factor"]]
+        levels = grade.UPGRADES[item["factor"]][1]
+        out.append(
+            {
+                "type": _code("certainty-type", code, display, R5),
+                "rating": _code(
+                    "certainty-rating", f"upcode{levels}", f"increase rating: +{levels}", R5
+                ),
+                "note": [{"text": plain_text(item["reason"])}],
+            }
+        )
+    return out
+
+
+def _certainty(study: dict[str, Any], finding: dict[str, Any]) -> dict[str, Any]:
+    """The finding's overall certainty, rated when cryokb has rated it, with its domains as
+    subcomponents; its starting level in the description."""
+    data = finding["grade"]
     out: dict[str, Any] = {
-        "type": _code("certainty-type", "Overall", "Overall certainty"),
+        "type": _code("certainty-type", "Overall", "Overall certainty", R5),
         "rater": "cryokb",
-        "note": [{"text": plain_text(r)} for r in finding["reasons"]],
     }
+    notes = [data[k] for k in ("adopted", "not_graded") if k in data] + data.get("notes", [])
     if finding["certainty"] in RATINGS:
         code = finding["certainty"]
-        out["rating"] = _code("certainty-rating", code, RATINGS[code])
+        out["rating"] = _code("certainty-rating", code, RATINGS[code], R5)
+        out["description"] = f"GRADE, starting level: {grade.start(study, data)}."
+        out["subcomponent"] = _subcomponents(study, data)
     else:
         out["description"] = "Not yet verified: cryokb has not yet checked this result."
     if "source_grade" in finding:
-        out["note"].append(
-            {"text": "As the source grades it: " + plain_text(finding["source_grade"])}
-        )
+        notes.append("As the source grades it: " + finding["source_grade"])
+    if notes:
+        out["note"] = [{"text": plain_text(n)} for n in notes]
     return out
 
 
@@ -166,7 +219,7 @@ def evidence(
             _variable("referenceExposure", "reference exposure", finding["comparator"]),
             _variable("measuredVariable", "measured variable", finding["outcome"]),
         ],
-        "certainty": [_certainty(finding)],
+        "certainty": [_certainty(study.data, finding)],
     }
     if study_id in kb.references:
         out["citeAsReference"] = {

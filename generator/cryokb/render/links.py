@@ -23,6 +23,7 @@ class Site:
     url: str = ""
     repo: str = ""
     branch: str = "main"
+    language: str = "en"  # the theme's language: <html lang> and the JSON-LD's inLanguage
 
     def edit_url(self, source: str) -> str:
         """GitHub's editor for a data file (`data/...`), or '' without a repository."""

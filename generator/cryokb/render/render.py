@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from cryokb.read import grade
 from cryokb.read.history import Change
 from cryokb.read.model import CITE, KINDS, Entity, KnowledgeBase, plain_text
 from cryokb.render import charts, cite, sanitize, structured_data
@@ -87,6 +88,8 @@ class Renderer:
             STANCE=STANCE,
             MODALITIES=kb.of("modality"),
             best=charts.best,
+            grade_rows=lambda study, f: grade.table(study.data, f["grade"]),
+            grade_sum=lambda study, f: grade.sum_up(study.data, f["grade"]),
             chart=lambda current="": charts.chart(kb, current),
             condition_matrix=lambda c: charts.condition_matrix(kb, self.index.findings, c),
             site_matrix=lambda cs: charts.site_matrix(kb, self.index.findings, cs),
@@ -98,7 +101,7 @@ class Renderer:
             KINDS=KINDS,
             ref_of=kb.references.__getitem__,
             review_span=review_span,
-            jsonld=lambda e: structured_data.jsonld(e, kb, site.url),
+            jsonld=lambda e: structured_data.jsonld(e, kb, site.url, site.language),
             overdue=lambda e: date.fromisoformat(e["next_review"]) < today,
             changes_of=lambda e: changes.get(str(Path(e.file).resolve()), []) if changes else [],
             data_path=data_path,

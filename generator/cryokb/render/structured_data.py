@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cryokb.read.grade import design_start
 from cryokb.read.model import KINDS, Entity, KnowledgeBase, plain_text
 
 ABOUT = {
@@ -12,19 +13,65 @@ ABOUT = {
     "protocol": "MedicalTherapy",
     "contraindication": "MedicalContraindication",
     "side-effect": "MedicalSignOrSymptom",
-    "study": "ScholarlyArticle",
+    "study": "MedicalScholarlyArticle",  # or MedicalTrial, when the study is a trial
     "guideline": "MedicalGuideline",
 }
 
 
-def jsonld(e: Entity, kb: KnowledgeBase, base_url: str = "") -> dict[str, Any]:
-    """A MedicalWebPage with its address, review dates, audience and the thing it is about."""
+# Words in a trial's design -> its schema.org MedicalTrialDesign.
+TRIAL_DESIGNS = {
+    "randomi": "RandomizedTrial",
+    "double-blind": "DoubleBlindedTrial",
+    "open label": "OpenTrial",
+    "open-label": "OpenTrial",
+}
+
+
+def is_trial(design: str) -> bool:
+    """A trial by its design's own words: a trial, not a review of trials."""
+    words = design.lower()
+    return "trial" in words and "review" not in words.split("trial")[0]
+
+
+def _article(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
+    """The study's publication: a MedicalScholarlyArticle with its title, year and DOI."""
+    ref = kb.references[e.id]
+    out: dict[str, Any] = {
+        "@type": "MedicalScholarlyArticle" if e.kind == "study" else "MedicalGuideline",
+        "headline": ref.get("title"),
+        "datePublished": ref.get("year"),
+    }
+    if ref.doi_url:
+        out["sameAs"] = ref.doi_url
+    return out
+
+
+def _study(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
+    """A trial as a MedicalTrial described by its article; any other study as its article."""
+    article = _article(e, kb)
+    design = str(e.get("design", ""))
+    if not is_trial(design):
+        return article
+    trial: dict[str, Any] = {"@type": "MedicalTrial", "name": article["headline"]}
+    kinds = sorted({v for k, v in TRIAL_DESIGNS.items() if k in design.lower()})
+    if design_start(design) != "high":
+        kinds = [k for k in kinds if k != "RandomizedTrial"]
+    if kinds:
+        trial["trialDesign"] = [f"https://schema.org/{k}" for k in kinds]
+    trial["subjectOf"] = article
+    return trial
+
+
+def jsonld(
+    e: Entity, kb: KnowledgeBase, base_url: str = "", language: str = "en"
+) -> dict[str, Any]:
+    """A MedicalWebPage in the site's language with its address, review dates, audience and the
+    thing it is about."""
     about: dict[str, Any] = {"@type": ABOUT[e.kind]}
-    if e.kind in ("study", "guideline"):
-        ref = kb.references[e.id]
-        about.update(headline=ref.get("title"), datePublished=ref.get("year"))
-        if ref.doi_url:
-            about["sameAs"] = ref.doi_url
+    if e.kind == "study":
+        about = _study(e, kb)
+    elif e.kind == "guideline":
+        about = _article(e, kb)
     if "name" in e.data:
         about["name"] = plain_text(e["name"])
     if e.kind == "modality":
@@ -44,6 +91,7 @@ def jsonld(e: Entity, kb: KnowledgeBase, base_url: str = "") -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
+        "inLanguage": language,
         "lastReviewed": e["reviewed"]["date"],
         "reviewedBy": {"@type": "Organization", "name": plain_text(e["reviewed"]["by"])},
         "medicalAudience": [

@@ -27,7 +27,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if (bad := problems.errors(found)) and not _state.get("serve"):
         raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
     _state.update(root=root, kb=kb, version=history.version(root), bad=bad)
-    _state["site"] = publish.site(config.site_url, config.extra)
+    _state["site"] = publish.site(config.site_url, config.extra, config.theme["language"])
     config.extra["data_version"] = _state["version"]  # the footer shows it on every page
     _sources.clear()
     return config

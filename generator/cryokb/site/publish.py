@@ -26,9 +26,11 @@ def data_root(config_file: Path) -> Path:
     return Path(os.environ.get("CRYOKB_DATA") or config_file.parent / "data").resolve()
 
 
-def site(site_url: str | None, extra: Mapping[str, Any]) -> Site:
-    """The Site from MkDocs' `site_url` and the `extra` settings `repo` and `repo_branch`."""
-    return Site(site_url or "", extra.get("repo") or "", extra.get("repo_branch") or "main")
+def site(site_url: str | None, extra: Mapping[str, Any], language: str = "en") -> Site:
+    """The Site from MkDocs' `site_url`, the `extra` settings `repo` and `repo_branch`, and the
+    theme's language."""
+    repo, branch = extra.get("repo") or "", extra.get("repo_branch") or "main"
+    return Site(site_url or "", repo, branch, language or "en")
 
 
 def release_problem(site_url: str) -> str:
