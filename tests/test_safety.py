@@ -134,3 +134,13 @@ def test_the_cells_given_a_clinical_source_in_the_second_pass_keep_one() -> None
         assert cell["level"] == level, key
         refs = [kb.references[s["ref"]] for s in cell["sources"]]
         assert any(not r.get("kind") for r in refs), key  # a clinical or research source
+
+
+def test_cold_water_and_seizures_keeps_its_clinical_source_from_the_third_pass() -> None:
+    """Issue 20, third pass: cold water x seizures cites a drowning review, stays do-not-use."""
+    kb = _real()
+    cells = {(m.id, c["id"]): c for m in kb.of("modality") for c in m["contraindications"]}
+    cell = cells[("cold-water-immersion", "seizures-history")]
+    assert cell["level"] == "do-not-use"
+    refs = [kb.references[s["ref"]] for s in cell["sources"]]
+    assert any(not r.get("kind") for r in refs)
