@@ -10,7 +10,7 @@ from datetime import date
 
 from cryokb.read.history import Change
 from cryokb.read.model import KINDS, Entity, KnowledgeBase
-from cryokb.render import cite, evidence_fhir, opendata, questionnaire_export
+from cryokb.render import cite, decision, evidence_fhir, opendata, questionnaire_export
 from cryokb.render.figures import review_span
 from cryokb.render.labels import SECTIONS
 from cryokb.render.links import HOMED, Site, data_path
@@ -67,6 +67,7 @@ def render(
         for e in entities:
             pages |= _entity(r, e)
     pages |= _evidence(r, kb)
+    pages |= _decisions(r, kb)
     pages |= _data(r, kb, site, version)
     # Last, once every page has traced its figures: each source's uses, where it is described.
     pages["references/index.md"] = Page.of(
@@ -93,6 +94,16 @@ def _evidence(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
             None,
         )
         for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"])
+    }
+
+
+def _decisions(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
+    """Each condition's decision aid ("Cold, heat or neither?"), at decide/<condition>.md."""
+    return {
+        f"decide/{c.id}.md": Page.of(
+            r.page("decision.md.j2", c=c, opts=decision.options(kb, r.index, c)), data_path(c)
+        )
+        for c in decision.conditions(kb, r.index)
     }
 
 
