@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from cryokb.read.changes import Event
 from cryokb.read.history import Change
 from cryokb.read.model import KINDS, Entity, KnowledgeBase
+from cryokb.render import changes as news
 from cryokb.render import cite, decision, evidence_fhir, opendata, questionnaire_export
 from cryokb.render.figures import review_span
 from cryokb.render.labels import SECTIONS
@@ -46,11 +48,13 @@ def render(
     site: Site | None = None,
     changes: dict[str, list[Change]] | None = None,
     version: str = "",
+    events: list[Event] | None = None,
 ) -> dict[str, Page]:
     """Every generated page, keyed by its path under the docs folder.
 
     `today` dates the overdue notices, `site` gives the address and repository, `changes` each
-    data file's git history (see history.py), `version` the data's version for open data.
+    data file's git history (see history.py), `version` the data's version for open data,
+    `events` the evidence's changes for What's new (read/changes.py).
     """
     site = site or Site()
     version = version or "unversioned"
@@ -68,6 +72,9 @@ def render(
             pages |= _entity(r, e)
     pages |= _evidence(r, kb)
     pages |= _decisions(r, kb)
+    items = news.entries(kb, events or [])
+    pages["changes/index.md"] = Page.of(r.page("changes.md.j2", items=items), None)
+    pages["changes/feed.xml"] = Page.of(news.feed(items, site.url, version), None)
     pages |= _data(r, kb, site, version)
     # Last, once every page has traced its figures: each source's uses, where it is described.
     pages["references/index.md"] = Page.of(
