@@ -73,7 +73,9 @@ def test_the_feed_is_atom_with_the_history_s_entries(data: Path) -> None:
     ids = [e.findtext(f"{A}id") for e in entries]
     assert len(set(ids)) == 4 and all(i and i.startswith("urn:uuid:") for i in ids)
     first = entries[0]
-    assert first.findtext(f"{A}title") == "Conclusion changed: A test trial (benefit to no-difference)"
+    assert (
+        first.findtext(f"{A}title") == "Conclusion changed: A test trial (benefit to no-difference)"
+    )
     assert first.findtext(f"{A}updated") == "2026-02-02T10:00:00+00:00"
     link = first.find(f"{A}link")
     assert link is not None and link.get("href") == "https://example.org/sub/studies/trial2020/"

@@ -41,7 +41,8 @@ def entries(kb: KnowledgeBase, events: list[Event]) -> list[Entry]:
         name = e.id
         if there:
             ent = kb.get(kind, e.id)
-            name = ent.get("name") or str(kb.references.get(e.id, {}).get("title") or e.id)
+            ref = kb.references.get(e.id)
+            name = ent.get("name") or str((ref.get("title") if ref else None) or e.id)
         title = f"{e.what}: {name}" + (f" ({e.detail})" if e.detail else "")
         out.append(Entry(e, " ".join(title.split()), f"{e.folder}/{e.id}/" if there else ""))
     return out
