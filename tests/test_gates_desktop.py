@@ -28,6 +28,8 @@ def test_dark_palette_is_accessible_too(browser: Any, base_url: str) -> None:
     for url in [
         "",
         "conditions/neck-pain/",
+        "decide/back-pain/",
+        "changes/",
         "questionnaire/",
         "references/",
         "modalities/",

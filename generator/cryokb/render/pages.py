@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from cryokb.read.changes import Event
 from cryokb.read.history import Change
 from cryokb.read.model import KINDS, Entity, KnowledgeBase
-from cryokb.render import cite, evidence_fhir, opendata, questionnaire_export
+from cryokb.render import changes as news
+from cryokb.render import cite, decision, evidence_fhir, opendata, questionnaire_export
 from cryokb.render.figures import review_span
 from cryokb.render.labels import SECTIONS
 from cryokb.render.links import HOMED, Site, data_path
@@ -46,11 +48,13 @@ def render(
     site: Site | None = None,
     changes: dict[str, list[Change]] | None = None,
     version: str = "",
+    events: list[Event] | None = None,
 ) -> dict[str, Page]:
     """Every generated page, keyed by its path under the docs folder.
 
     `today` dates the overdue notices, `site` gives the address and repository, `changes` each
-    data file's git history (see history.py), `version` the data's version for open data.
+    data file's git history (see history.py), `version` the data's version for open data,
+    `events` the evidence's changes for What's new (read/changes.py).
     """
     site = site or Site()
     version = version or "unversioned"
@@ -67,6 +71,10 @@ def render(
         for e in entities:
             pages |= _entity(r, e)
     pages |= _evidence(r, kb)
+    pages |= _decisions(r, kb)
+    items = news.entries(kb, events or [])
+    pages["changes/index.md"] = Page.of(r.page("changes.md.j2", items=items), None)
+    pages["changes/feed.xml"] = Page.of(news.feed(items, site.url, version), None)
     pages |= _data(r, kb, site, version)
     # Last, once every page has traced its figures: each source's uses, where it is described.
     pages["references/index.md"] = Page.of(
@@ -93,6 +101,16 @@ def _evidence(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
             None,
         )
         for pager, columns in split("evidence/index.md", kb.of("condition"), SIZE["column"])
+    }
+
+
+def _decisions(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
+    """Each condition's decision aid ("Cold, heat or neither?"), at decide/<condition>.md."""
+    return {
+        f"decide/{c.id}.md": Page.of(
+            r.page("decision.md.j2", c=c, opts=decision.options(kb, r.index, c)), data_path(c)
+        )
+        for c in decision.conditions(kb, r.index)
     }
 
 

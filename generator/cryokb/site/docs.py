@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from cryokb.read import history
+from cryokb.read import changes, history
 from cryokb.read.model import KnowledgeBase
 from cryokb.read.problems import Problem
 from cryokb.render import markers, pages
@@ -28,7 +28,9 @@ def add(
     each generated page's data file (as published: data/<folder>/<file>) and review date."""
     kb.forget_positions()  # checked: only problems need to know where values sit
     markers.fill_pages(files.documentation_pages(), kb, site, version)
-    made = pages.render(kb, site=site, changes=history.of(root), version=version)
+    made = pages.render(
+        kb, site=site, changes=history.of(root), version=version, events=changes.read(root)
+    )
     sources = {path: (page.source, page.updated) for path, page in made.items() if page.source}
     for path, page in made.items():
         files.append(File.generated(config, path, content=page.utf8, inclusion=_GENERATED))
