@@ -34,6 +34,7 @@ def _history(data: Path) -> list[changes.Event]:
     study.write_text(
         study.read_text()
         .replace("certainty: low", "certainty: moderate")
+        .replace("rating: very-serious", "rating: serious")  # one step down from high, not two
         .replace("direction: benefit", "direction: no-difference")
         .replace("The chamber may reduce soreness.", "The chamber probably makes no difference.")
     )

@@ -31,6 +31,7 @@ def test_the_aid_changes_when_a_finding_does(data: Path) -> None:
     study.write_text(
         text.replace("direction: benefit", "direction: no-difference")
         .replace("certainty: low", "certainty: moderate")
+        .replace("rating: very-serious", "rating: serious")  # one step down from high, not two
         .replace("The chamber may reduce soreness.", "The chamber probably makes no difference.")
     )
     after = _aid(data)
