@@ -59,12 +59,12 @@ def _pages(data: Path, url: str) -> dict[str, str]:
     kb, problems = check_dir(data, today=TODAY)
     assert problems == []
     made = render(kb, TODAY, Site(url), events=events)
-    return {p: made[p].content for p in ("changes/index.md", "changes/feed.xml")}
+    return {p: made[p].content for p in ("changes/index.md", "feed.xml")}
 
 
 def test_the_feed_is_atom_with_the_history_s_entries(data: Path) -> None:
     pages = _pages(data, "https://example.org/sub/")
-    feed = ET.fromstring(pages["changes/feed.xml"])
+    feed = ET.fromstring(pages["feed.xml"])
     assert feed.tag == f"{A}feed"
     for tag in ("id", "title", "updated"):
         assert (feed.findtext(f"{A}{tag}") or "").strip(), tag
@@ -87,10 +87,10 @@ def test_the_feed_is_atom_with_the_history_s_entries(data: Path) -> None:
 
 
 def test_without_a_site_url_the_feed_links_relative_to_itself(data: Path) -> None:
-    feed = ET.fromstring(_pages(data, "")["changes/feed.xml"])
+    feed = ET.fromstring(_pages(data, "")["feed.xml"])
     hrefs = [link.get("href") for link in feed.iter(f"{A}link")]
-    assert hrefs[:2] == ["../changes/", "feed.xml"]
-    assert "../studies/trial2020/" in hrefs
+    assert hrefs[:2] == ["changes/", "feed.xml"]
+    assert "studies/trial2020/" in hrefs
 
 
 def test_a_folder_git_does_not_know_has_no_changes(tmp_path: Path) -> None:

@@ -54,3 +54,14 @@ def test_the_back_pain_aid_prints_on_one_a4_page(page: Any, base_url: str) -> No
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
     assert len(pdf.pages) == 1
     page.emulate_media(media="screen")
+
+
+def test_each_option_shows_a_bounded_number_of_results(data: Path, monkeypatch: Any) -> None:
+    """At 2,000 studies an option would list thousands of results: the aid shows the surest
+    few and points to the condition page for the rest."""
+    from cryokb.render import decision
+
+    monkeypatch.setattr(decision, "SHOWN", 0)
+    aid = _aid(data)
+    assert "What a study found" not in aid
+    assert "1 more result for this choice on the [sore neck page](/conditions/sore-neck.md)" in aid

@@ -50,8 +50,9 @@ def entries(kb: KnowledgeBase, events: list[Event]) -> list[Entry]:
 
 def feed(items: list[Entry], site_url: str, version: str) -> str:
     """The Atom feed: absolute links under `site_url`, else links relative to the feed (which
-    sits at changes/feed.xml), so it works under a sub-path too."""
-    base = site_url.rstrip("/") + "/" if site_url else "../"
+    sits at the site's root, feed.xml), so it works under a sub-path too. At the root because
+    Material's instant navigation fetches `sitemap.xml` beside every `link rel=alternate`."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
 
@@ -64,7 +65,7 @@ def feed(items: list[Entry], site_url: str, version: str) -> str:
     sub(root, "title", "cryokb: what's new in the evidence")
     sub(root, "updated", items[0].event.when if items else "1970-01-01T00:00:00Z")
     sub(root, "link", href=base + "changes/", rel="alternate")
-    sub(root, "link", href=(base + "changes/feed.xml") if site_url else "feed.xml", rel="self")
+    sub(root, "link", href=base + "feed.xml", rel="self")
     author = sub(root, "author")
     sub(author, "name", "cryokb editors")
     sub(root, "subtitle", f"Changes to the evidence on cryokb (data version {version}).")

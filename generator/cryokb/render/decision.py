@@ -11,6 +11,8 @@ from cryokb.render.figures import quantity
 from cryokb.render.links import Index
 
 RISKY = ("do-not-use", "ask-first")  # safety levels a person must know before choosing
+SHOWN = 4  # results per option on the aid; the condition page lists every one
+SURE = {"high": 0, "moderate": 1, "low": 2, "very-low": 3}  # the surest results first
 
 
 @dataclass
@@ -22,6 +24,7 @@ class Option:
     rows: list[tuple[Entity, dict[str, Any]]] = field(default_factory=list)
     times: list[tuple[str, str]] = field(default_factory=list)  # (where from, how long)
     risks: list[tuple[Entity, dict[str, Any]]] = field(default_factory=list)
+    more: int = 0  # results left for the condition page
 
 
 def options(kb: KnowledgeBase, index: Index, condition: Entity) -> list[Option]:
@@ -36,6 +39,8 @@ def options(kb: KnowledgeBase, index: Index, condition: Entity) -> list[Option]:
             opt = by_key.setdefault("other:" + name.lower(), Option(name))
         opt.rows.append((study, f))
     for opt in by_key.values():
+        opt.rows.sort(key=lambda row: SURE.get(str(row[1].get("certainty")), len(SURE)))
+        opt.more, opt.rows = max(0, len(opt.rows) - SHOWN), opt.rows[:SHOWN]
         if opt.modality is not None:
             _fill(kb, condition, opt)
     return sorted(by_key.values(), key=lambda o: (o.modality is None, o.name.lower()))

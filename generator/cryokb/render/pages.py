@@ -74,7 +74,7 @@ def render(
     pages |= _decisions(r, kb)
     items = news.entries(kb, events or [])
     pages["changes/index.md"] = Page.of(r.page("changes.md.j2", items=items), None)
-    pages["changes/feed.xml"] = Page.of(news.feed(items, site.url, version), None)
+    pages["feed.xml"] = Page.of(news.feed(items, site.url, version), None)
     pages |= _data(r, kb, site, version)
     # Last, once every page has traced its figures: each source's uses, where it is described.
     pages["references/index.md"] = Page.of(
