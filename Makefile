@@ -13,6 +13,7 @@ UV_DIR := $(VENV)/.uv
 UV := $(UV_DIR)/bin/uv
 LOCK_FLAGS := --quiet --universal --python-version 3.11.5 --generate-hashes \
 	--custom-compile-command "make lock"
+SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 NODE_STAMP := node_modules/.installed
@@ -86,7 +87,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 serve: $(SITE_STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr $(SERVE_ADDR)
 
 check: $(SITE_STAMP)
 	$(BIN)/cryokb check
