@@ -24,12 +24,21 @@ BENCH_STAMP := bench/node_modules/.installed
 .PHONY: serve test check site release lint lock golden bench bench-linear bench-preview system-deps \
 	clean
 
+# The virtualenv. With uv when the base Python's pip can fetch it (no python3-venv needed); else
+# with Python's venv, after installing Debian's python3-venv (ensurepip) if it is missing.
 $(BIN)/python:
-	@# Debian's python3 makes virtualenvs only with python3-venv (ensurepip): install it if missing.
-	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { [ -x /usr/bin/apt-get ] && \
-		[ "$$(id -u)" = 0 ] && apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv; }
-	$(PYTHON) -m venv $(VENV)
+	@if [ "$(USE_UV)" != 0 ] && $(PYTHON) -m pip --version >/dev/null 2>&1 && \
+		$(PYTHON) -m pip install --quiet --require-hashes --no-deps --upgrade --target $(UV_DIR) \
+		-r requirements/uv.txt && touch $(UV); then \
+		echo "uv venv $(VENV)"; \
+		$(UV) venv --quiet --seed --allow-existing --python $(PYTHON) $(VENV); \
+	else \
+		$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { [ -x /usr/bin/apt-get ] && \
+			[ "$$(id -u)" = 0 ] && apt-get update -q && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv; }; \
+		echo "$(PYTHON) -m venv $(VENV)"; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
 
 # uv into .venv/.uv with pip, hash-checked (`make lock` needs it).
 $(UV): requirements/uv.txt | $(BIN)/python
