@@ -11,10 +11,12 @@ TEST_STAMP := $(VENV)/.installed-test
 USE_UV ?= 1
 UV_DIR := $(VENV)/.uv
 UV := $(UV_DIR)/bin/uv
+# The locks hold for Python 3.11.5 and later (pymdown-extensions 13 needs 3.11.5) on every platform.
 LOCK_FLAGS := --quiet --universal --python-version 3.11.5 --generate-hashes \
-	--custom-compile-command "make lock"
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
+export PIP_ROOT_USER_ACTION := ignore
 
 NODE_STAMP := node_modules/.installed
 LFORMS := 40.1.3
@@ -73,8 +75,9 @@ $(TEST_STAMP): requirements/test.txt $(SITE_STAMP)
 	$(call install,requirements/test.txt)
 	touch $(TEST_STAMP)
 
-# Resolve requirements/*.in into the hashed locks, keeping every pin the .in files allow (pass
-# LOCK_FLAGS+=--upgrade to move the unpinned ones to the newest releases). Needs uv.
+# Resolve requirements/*.in into the hashed locks, keeping every pin the old locks hold that the .in
+# files allow (`make lock UPGRADE=1` moves those to the newest releases). Needs uv; site.txt first,
+# since test.in takes it as constraints.
 lock: $(UV)
 	$(UV) pip compile $(LOCK_FLAGS) requirements/uv.in -o requirements/uv.txt
 	$(UV) pip compile $(LOCK_FLAGS) requirements/site.in -o requirements/site.txt
