@@ -3,9 +3,10 @@ showing the change, on the real data and on 1,000 synthetic studies (bench/synth
 
 Run by `make bench-preview`; writes Markdown to stdout (bench/PREVIEW.md). A real
 `mkdocs serve --dirty` process (as `make serve` runs it: only pages whose text changed are built
-again, generator/cryokb/site/preview.py) serves a copy of the data; the page is polled over HTTP every 20 ms, as the browser's
-live reload would fetch it once told. MkDocs' own watcher polls every 0.5 s and waits 0.25 s
-for writes to settle, so about half a second of each figure is MkDocs' and not the build's.
+again, generator/cryokb/site/preview.py) serves a copy of the data; the page is polled over
+HTTP every 20 ms, as the browser's live reload would fetch it once told. MkDocs' own watcher
+polls every 0.5 s and waits 0.1 s before it builds, so about a third of a second of each figure
+is MkDocs' and not the build's.
 """
 
 from __future__ import annotations
