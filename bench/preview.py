@@ -75,7 +75,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[0, 1000])
     args = parser.parse_args()
     print("# Preview latency (`mkdocs serve`)\n\n" + (__doc__ or "").split("\n\n", 1)[1])
-    print(f"Machine: {os.cpu_count()} cores. Medians of {args.saves} saves.\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())  # other work on the cores skews it
+    print(f"Machine: {os.cpu_count()} cores, load average {load} at the start.", end=" ")
+    print(f"Medians of {args.saves} saves.\n")
     print("| Data | Median save-to-page (s) | Slowest (s) | Target (s) |\n|---|---|---|---|")
     for n in args.sizes:
         times = measure(n, args.saves, ("--dirty",))  # as `make serve` runs it
