@@ -99,7 +99,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 serve: $(SITE_STAMP)
-	$(BIN)/mkdocs serve --dev-addr $(SERVE_ADDR)
+	$(BIN)/mkdocs serve --dirty --dev-addr $(SERVE_ADDR)
 
 check: $(SITE_STAMP)
 	$(BIN)/cryokb check

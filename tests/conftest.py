@@ -166,11 +166,12 @@ def page(browser: object, base_url: str) -> Iterator[object]:
 
 
 @contextlib.contextmanager
-def mkdocs_serve(config: Path, env: dict[str, str]) -> Iterator[str]:
+def mkdocs_serve(config: Path, env: dict[str, str], *options: str) -> Iterator[str]:
     """A real `mkdocs serve` of `config` on a free port, with `env`; yields its address."""
     port = free_port()
+    address = ("-a", f"127.0.0.1:{port}", *options)
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), *address],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

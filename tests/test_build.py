@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def test_invalid_data_leaves_the_site_untouched(
     site, before = built
     status = _build(site, data=_bad_data(tmp_path))
     out = capsys.readouterr()
-    assert status == 1
-    assert "ice-pack-neck-back.yaml" in out.out and "exceeds the 20-minute maximum" in out.out
+    assert status == 1  # the check's problems, as MkDocs' log shows them, and nothing built
+    assert "ice-pack-neck-back.yaml:" in out.err and "exceeds the 20-minute maximum" in out.err
     assert "Traceback" not in out.out + out.err
     assert _digest(site) == before
     assert not list(site.parent.glob(".site-*"))
@@ -132,6 +133,10 @@ def test_a_good_build_lists_no_generated_page_as_missing_from_the_nav(
     assert build(fixture_config(tmp_path), data, tmp_path / "site", strict=False) == 0
     err = capsys.readouterr().err
     assert "not included in the" not in err and "Documentation built in" in err, err
+    lines = [line for line in err.splitlines() if "cryokb " in line]  # a line per phase, in order
+    assert [line.split()[3] for line in lines] == ["check", "render", "pages", "search"], lines
+    assert re.search(r"render +\d+ file\(s\) from the data in \d+\.\d\d s", lines[1]), lines
+    assert re.search(r"search +\d+ page\(s\) indexed", lines[3]), lines
 
 
 def test_a_dirty_rebuild_writes_whole_pages(tmp_path: Path) -> None:

@@ -102,3 +102,60 @@ def test_a_condition_citing_nothing_says_what_was_searched(site: Path, kb: Knowl
             assert f"What we searched for {c['name'].lower()}" in text and first in text, c.id
         else:
             assert c not in unlinked, c.id
+
+
+# Where a guideline's record may have been read: its publisher or issuer, PubMed, PubMed Central,
+# NCBI Bookshelf or the Cochrane Library (methodology, "What counts").
+PRIMARY = re.compile(
+    r"\bread on (?:the |its |NICE's )?(?:publisher|NCBI Bookshelf|PubMed|Cochrane|NICE)", re.I
+)
+
+
+def test_at_least_five_verified_guidelines_are_each_on_every_condition_page_they_cover(
+    site: Path, kb: KnowledgeBase
+) -> None:
+    """Issue 20, "Done when": each guideline's record was read on a primary page (its note says
+    where), whatever could not be confirmed shows on its page, and it appears in "What guidelines
+    say" on each condition page it has a recommendation for."""
+    verified = set()
+    for g in kb.of("guideline"):
+        ref = kb.references[g.id]
+        assert ref.get("doi") or ref.get("url"), g.id
+        assert PRIMARY.search(ref.get("note")), (g.id, ref.get("note"))
+        page = _text((site / "guidelines" / g.id / "index.html").read_text(encoding="utf-8"))
+        if ref.unconfirmed:
+            said = " ".join(re.findall(r"\w+", ref.unconfirmed)[:8])
+            assert "Not yet verified" in page and said in " ".join(re.findall(r"\w+", page)), g.id
+        for c in sorted({r["condition"] for r in g["recommendations"]}):
+            section = _section(site / "conditions" / c / "index.html", "guidelines")
+            assert f"/guidelines/{g.id}/" in section, (g.id, c)
+        verified.add(g.id)
+    assert len(verified) >= 5, verified
+
+
+def test_every_condition_page_links_its_evidence_or_says_from_the_data_why_none(
+    site: Path, kb: KnowledgeBase
+) -> None:
+    """Issue 20, "Done when": a page links each study, guideline and protocol that names its
+    condition; a page with none gives its `evidence_search` words instead."""
+    for c in kb.of("condition"):
+        linked = {
+            *(f"/studies/{s.id}/" for s in kb.of("study") if c.id in s.get("conditions", [])),
+            *(
+                f"/studies/{s.id}/"
+                for s in kb.of("study")
+                if any(f.get("condition") == c.id for f in s["findings"])
+            ),
+            *(
+                f"/guidelines/{g.id}/"
+                for g in kb.of("guideline")
+                if any(r["condition"] == c.id for r in g["recommendations"])
+            ),
+            *(f"/protocols/{p.id}/" for p in kb.of("protocol") if c.id in p["conditions"]),
+        }
+        page = (site / "conditions" / c.id / "index.html").read_text(encoding="utf-8")
+        missing = {href for href in linked if href not in page}
+        assert not missing, (c.id, missing)
+        if not linked:
+            said = re.sub(r"\[@[\w:-]+\]", "", c["evidence_search"]["text"])
+            assert " ".join(said.split())[:60] in _text(page), c.id

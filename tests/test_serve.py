@@ -50,7 +50,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         text = text.replace(str(ROOT / part), str(tmp / part))
     config.write_text(text)
     env = {**os.environ, "CRYOKB_DATA": str(tmp / "data"), "PYTHONPATH": str(tmp / "generator")}
-    with mkdocs_serve(config, env) as url:
+    with mkdocs_serve(config, env, "--dirty") as url:  # as `make serve` runs it
         _until(url, lambda t: "<html" in t, seconds=120)
         yield url, tmp
 

@@ -102,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _write(args)
     if args.command == "diff":
         return diff.main(args.base, args.data)
+    if args.command == "build":  # the hook checks the data, once, and stops for errors
+        return build(args.config, args.data, args.site, release=args.release, quiet=args.quiet)
     kb, problems = check_dir(args.data)
     if args.command == "check" and args.stale:
         problems = sorted(problems + stale(kb, date.today()))
@@ -113,11 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         added = urls.update(kb, args.data.resolve())
         print(f"{urls.manifest_path(args.data.resolve())}: {len(added)} URL(s) added")
         return 0
-    if args.command in ("check", "urls"):
-        if form == "text":
-            print(f"{args.data}: no errors found")
-        return 0
-    return build(args.config, args.data, args.site, release=args.release, quiet=args.quiet)
+    if form == "text":
+        print(f"{args.data}: no errors found")
+    return 0
 
 
 def _write(args: argparse.Namespace) -> int:

@@ -16,24 +16,41 @@ from cryokb.read.problems import Problem
 from cryokb.render import markers, pages
 from cryokb.render.links import Site
 from cryokb.render.sanitize import literal
-from cryokb.site import publish
+from cryokb.site import preview, publish
 
 _GENERATED = InclusionLevel.NOT_IN_NAV  # declared: no "not in the nav" line per generated page
 
 
 def add(
-    files: Files, config: MkDocsConfig, kb: KnowledgeBase, root: Path, site: Site, version: str
+    files: Files,
+    config: MkDocsConfig,
+    kb: KnowledgeBase,
+    root: Path,
+    site: Site,
+    version: str,
+    said: list[str],
 ) -> dict[str, tuple[str, str | None]]:
-    """Fill the hand-written pages' markers, add every generated file to `files`, and return
-    each generated page's data file (as published: data/<folder>/<file>) and review date."""
+    """Fill the hand-written pages' markers, add every generated file to `files` (what was done
+    goes into `said`), and return each generated page's data file (as published:
+    data/<folder>/<file>) and review date."""
     kb.forget_positions()  # checked: only problems need to know where values sit
     markers.fill_pages(files.documentation_pages(), kb, site, version)
     made = pages.render(
         kb, site=site, changes=history.of(root), version=version, events=changes.read(root)
     )
     sources = {path: (page.source, page.updated) for path, page in made.items() if page.source}
+    said.append(f"{len(made)} file(s) from the data")
+    if dirty := preview.folder() is not None:  # a preview that rebuilds only changed pages
+        print_ = preview.fingerprint(config, [f.src_uri for f in files] + list(made), sources)
+        texts = {path: page.utf8 for path, page in made.items()}
+        kept, written = preview.keep(texts, print_, Path(config.site_dir))
+        said.append(f"{written} changed")
     for path, page in made.items():
-        files.append(File.generated(config, path, content=page.utf8, inclusion=_GENERATED))
+        if dirty:
+            file = File.generated(config, path, abs_src_path=str(kept[path]), inclusion=_GENERATED)
+        else:
+            file = File.generated(config, path, content=page.utf8, inclusion=_GENERATED)
+        files.append(file)
     for uri in sorted({uri for uri, _ in sources.values()}):
         files.append(File.generated(config, uri, abs_src_path=str(root / uri[5:])))
     for path, text in publish.extras(kb, site.url).items():
@@ -55,6 +72,7 @@ def broken(files: Files, config: MkDocsConfig, bad: Sequence[Problem], paths: se
     """Every hand-written page, and every page the last good build generated (`paths`), shows
     the problems instead: whichever page the editor has open reloads to name them."""
     text = problems_page(bad)
+    preview.forget()  # once fixed, every page is rebuilt
     for page in files.documentation_pages():
         page.content_string = text
     for path in sorted(paths - {f.src_uri for f in files}):

@@ -4,32 +4,29 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from cryokb.read import history, problems
+from cryokb.read import history
 from cryokb.rules import check
-from cryokb.site import docs, policy, publish, search
+from cryokb.site import docs, policy, preview, publish, report, search
 
-_sources: dict[str, tuple[str, str | None]] = {}  # page -> (its data file, its review date)
-_state: dict[str, Any] = {}  # the checked data folder, its contents, and where it is published
+_state: dict[str, Any] = {}  # the checked data, where it is published, each page's data file
 
 
-def on_startup(command: str, **_: Any) -> None:  # `mkdocs serve` shows data errors as a page
-    _state["serve"] = command == "serve"
+def on_startup(command: str, dirty: bool = False, **_: Any) -> None:  # once, not per rebuild
+    preview.start(command == "serve", dirty)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = publish.data_root(Path(str(config.config_file_path)))
-    kb, found = check.check_dir(root, content=Path(config.docs_dir))
-    if (bad := problems.errors(found)) and not _state.get("serve"):
-        raise PluginError(f"cryokb check found {len(bad)} problem(s):\n" + "\n".join(map(str, bad)))
-    _state.update(root=root, kb=kb, version=history.version(root), bad=bad)
+    with report.phase("check") as said:  # errors stop a build; serve shows them as a page
+        kb, found = check.check_dir(root, content=Path(config.docs_dir))
+        bad = report.checked(found, said, preview.serving())
+    _state.update(root=root, kb=kb, version=history.version(root), bad=bad, sources={})
     _state["site"] = publish.site(config.site_url, config.extra, config.theme["language"])
     config.extra["data_version"] = _state["version"]  # the footer shows it on every page
-    _sources.clear()
     return config
 
 
@@ -38,13 +35,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if _state["bad"]:  # a preview with data errors: every page names them (docs.py)
         return docs.broken(files, config, _state["bad"], _state.get("paths", set()))
     root, kb, site = _state["root"], _state.pop("kb"), _state["site"]  # then freed
-    _sources.update(docs.add(files, config, kb, root, site, _state["version"]))
+    with report.phase("render") as said:
+        _state["sources"] = docs.add(files, config, kb, root, site, _state["version"], said)
     _state["paths"] = {f.src_uri for f in files.documentation_pages()}  # for docs.broken
     return files
 
 
 def on_page_content(html: str, page: Page, **_: Any) -> str:  # pages from the data: sanitized
-    docs.annotate(page, _sources.get(page.file.src_uri), _state["site"])
+    docs.annotate(page, _state["sources"].get(page.file.src_uri), _state["site"])
     return policy.content(html, not page.file.abs_src_path, _state["site"].url)
 
 
@@ -56,4 +54,5 @@ on_post_template = policy.on_template  # and on 404.html
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    report.pages(Path(config.site_dir))  # MkDocs' part of the build
     search.index(Path(config.site_dir))  # Pagefind reads the finished pages

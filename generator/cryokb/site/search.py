@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pagefind_bin
 
+from cryokb.site import report
+
 BINARY = Path(pagefind_bin.__file__).parent / "pagefind"
 FOLDER = "pagefind"  # served at /pagefind/
 SHARD = 2000
@@ -63,12 +65,18 @@ def _shard(site: Path, files: list[Path], out: Path) -> None:
         subprocess.run(command, check=True, capture_output=True, text=True)
 
 
-def index(site: Path) -> list[str]:
-    """Write the search index of the built site in `site`; return the shard folders."""
-    found = pages(site)
+def index(site: Path) -> list[Path]:
+    """Write the search index of the built site in `site`; return the pages it indexed."""
+    with report.phase("search") as said:
+        found = pages(site)
+        _index(site, found)
+        said.append(f"{len(found)} page(s) indexed")
+    return found
+
+
+def _index(site: Path, found: list[Path]) -> None:
     shards = [found[i : i + SHARD] for i in range(0, len(found), SHARD)] or [[]]
     names = [FOLDER] + [f"{FOLDER}/shard-{n}" for n in range(1, len(shards))]
     for name, files in zip(names, shards, strict=True):
         _shard(site, files, site / name)
     (site / FOLDER / "shards.json").write_text(json.dumps(names[1:]) + "\n", encoding="utf-8")
-    return names

@@ -1,0 +1,90 @@
+"""The editor's preview: under `mkdocs serve --dirty`, each generated page is kept as a file
+that is rewritten only when its text changes, so MkDocs converts and lays out again only the
+pages an edit touched (its own dirty test: the source is newer than the built page).
+
+Anything every page depends on (mkdocs.yml, the theme overrides, the includes, the templates,
+the set of pages and their edit links) goes into a fingerprint; when it changes, every page is
+rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages in memory.
+"""
+
+import hashlib
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+
+# Kept here, not in the hook: MkDocs loads the hook's module afresh on every rebuild.
+_state: dict[str, Any] = {"serving": False, "folder": None}
+
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+class _Dirty(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be stale: the fingerprint is the
+    answer to that, so the warning would only hide the editor's real warnings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+def start(serve: bool, dirty: bool) -> None:
+    """Called once when MkDocs starts: only a dirty preview keeps pages on disk."""
+    _state.update(serving=serve, folder=None)
+    if serve and dirty:
+        _state["folder"] = Path(tempfile.mkdtemp(prefix="cryokb-preview-"))
+        logging.getLogger("mkdocs.commands.build").addFilter(_Dirty())
+
+
+def serving() -> bool:
+    """Whether this process is `mkdocs serve` (which shows data errors as a page)."""
+    return bool(_state["serving"])
+
+
+def folder() -> Path | None:
+    """Where generated pages are kept, or None when they stay in memory."""
+    folder: Path | None = _state["folder"]
+    return folder
+
+
+def forget() -> None:
+    """After a build that showed data errors in place of pages: rebuild every page next time."""
+    if root := folder():
+        (root / ".fingerprint").unlink(missing_ok=True)
+
+
+def fingerprint(config: MkDocsConfig, paths: Iterable[str], extra: Mapping[str, object]) -> str:
+    """What every page's layout depends on: the config, the watched folders' files, the pages."""
+    digest = hashlib.sha256(Path(str(config.config_file_path)).read_bytes())
+    for watched in sorted(config.watch):
+        for path in sorted(Path(watched).rglob("*")) if Path(watched).is_dir() else []:
+            if path.is_file() and path.suffix not in (".yaml", ".bib", ".pyc"):
+                stat = path.stat()
+                digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    digest.update("\n".join(sorted(paths)).encode())
+    digest.update(repr(sorted(extra.items())).encode())
+    return digest.hexdigest()
+
+
+def keep(pages: Mapping[str, bytes], print_: str, site: Path) -> tuple[dict[str, Path], int]:
+    """Write each page whose text changed; when `print_` differs from the last build's, empty
+    the built `site` so that MkDocs builds every page again. Return where each page is kept,
+    and how many were written."""
+    root = folder()
+    assert root is not None, "only a dirty preview keeps pages"
+    mark = root / ".fingerprint"
+    if not mark.is_file() or mark.read_text() != print_:
+        for built in site.iterdir() if site.is_dir() else []:
+            shutil.rmtree(built) if built.is_dir() else built.unlink()
+    kept, written = {}, 0
+    for path, text in pages.items():
+        target = kept[path] = root / path
+        if not target.is_file() or target.read_bytes() != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text)
+            written += 1
+    mark.write_text(print_)
+    return kept, written

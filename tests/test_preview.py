@@ -1,0 +1,92 @@
+"""The dirty preview (`make serve` runs `mkdocs serve --dirty`): after an edit only the pages
+whose text changed are built again, and the site is then the same, byte for byte, as a clean
+build of the edited data; an override edit or a fixed data error rebuilds every page."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from cryokb.site import preview
+from tests.conftest import ROOT, fixture_config
+
+FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
+URL = "http://127.0.0.1:8000/"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the fixture data and the overrides, previewed as `mkdocs serve --dirty` does."""
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
+    config = fixture_config(tmp_path)
+    text = config.read_text().replace(str(ROOT / "overrides"), str(tmp_path / "overrides"))
+    config.write_text(text.replace(str(ROOT / "data"), str(tmp_path / "data")))
+    monkeypatch.setenv("CRYOKB_DATA", str(tmp_path / "data"))
+    preview.start(serve=True, dirty=True)
+    yield tmp_path
+    preview.start(serve=False, dirty=False)
+
+
+def _build(project: Path, site: str, dirty: bool = True) -> dict[str, tuple[int, bytes]]:
+    """Build as the preview does; each page's modification time and bytes."""
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
+    build(config, serve_url=URL, dirty=dirty)
+    folder = project / site
+    pages = sorted(folder.rglob("*.html"))
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes()) for p in pages}
+
+
+def _same_as_clean(project: Path, dirty: dict[str, tuple[int, bytes]]) -> None:
+    clean = _build(project, "clean", dirty=False)
+    shutil.rmtree(project / "clean")
+    assert dirty.keys() == clean.keys()
+    differ = [page for page in dirty if dirty[page][1] != clean[page][1]]
+    assert not differ, f"the dirty preview differs from a clean build on {differ}"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_data_edit_rebuilds_only_the_pages_it_changes(project: Path) -> None:
+    before = _build(project, "site")
+    condition = sorted((project / "data" / "conditions").glob("*.yaml"))[0]
+    _edit(condition, "\nname: ", "\nname: Edited ")
+    after = _build(project, "site")
+    rebuilt = {page for page in after if after[page][0] != before.get(page, (0,))[0]}
+    changed = {page for page in after if after[page][1] != before.get(page, (0, b""))[1]}
+    assert f"conditions/{condition.stem}/index.html" in changed
+    assert changed <= rebuilt  # every page whose text changed was built again
+    assert len(rebuilt) < len(after) / 2, f"{len(rebuilt)} of {len(after)} pages rebuilt"
+    _same_as_clean(project, after)
+
+
+def test_an_override_edit_rebuilds_every_page(project: Path) -> None:
+    before = _build(project, "site")
+    _edit(project / "overrides" / "main.html", "{% extends", "{# preview test #}{% extends")
+    after = _build(project, "site")
+    stale = [page for page in before if after[page][0] == before[page][0]]
+    assert not stale, stale
+    _same_as_clean(project, after)
+
+
+def test_after_a_data_error_is_fixed_every_page_is_whole_again(project: Path) -> None:
+    _build(project, "site")
+    condition = sorted((project / "data" / "conditions").glob("*.yaml"))[0]
+    good = condition.read_text()
+    condition.write_text(good.replace("\nname: ", "\nname: [unclosed ", 1))
+    broken = _build(project, "site")
+    page = f"conditions/{condition.stem}/index.html"
+    assert b"The data has problems" in broken[page][1]
+    condition.write_text(good)
+    fixed = _build(project, "site")
+    assert not [p for p, (_, html) in fixed.items() if b"The data has problems" in html]
+    _same_as_clean(project, fixed)
