@@ -138,11 +138,14 @@ def test_pyproject_declares_every_import_with_both_bounds() -> None:
 
 
 def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """make in the checkout, without the flags and variables of a `make test` around pytest."""
+    outer = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "USE_UV", "VENV", "PYTHON"}
+    base = {k: v for k, v in os.environ.items() if k not in outer}
     return subprocess.run(
         ["make", "--no-print-directory", "-C", str(ROOT), *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**base, **(env or {})},
         timeout=60,
     )
 
