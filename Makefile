@@ -17,6 +17,7 @@ LOCK_FLAGS := --quiet --universal --python-version 3.11 --generate-hashes \
 SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_ROOT_USER_ACTION := ignore
+export UV_PYTHON_DOWNLOADS := never # the machine's Python only
 
 NODE_STAMP := node_modules/.installed
 LFORMS := 40.1.3
@@ -33,7 +34,9 @@ $(BIN)/python:
 		$(PYTHON) -m pip install --quiet --require-hashes --no-deps --upgrade --target $(UV_DIR) \
 		-r requirements/uv.txt && touch $(UV); then \
 		echo "uv venv $(VENV)"; \
-		$(UV) venv --quiet --seed --allow-existing --python $(PYTHON) $(VENV); \
+		$(UV) venv --quiet --seed --allow-existing \
+			--python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(VENV) || \
+			$(PYTHON) -m venv $(VENV); \
 	else \
 		$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { [ -x /usr/bin/apt-get ] && \
 			[ "$$(id -u)" = 0 ] && apt-get update -q && \
