@@ -17,7 +17,8 @@ LOCK_FLAGS := --quiet --universal --python-version 3.11 --generate-hashes \
 SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_ROOT_USER_ACTION := ignore
-export UV_PYTHON_DOWNLOADS := never # the machine's Python only
+# uv uses the machine's Python, never one it downloads.
+export UV_PYTHON_DOWNLOADS := never
 
 NODE_STAMP := node_modules/.installed
 LFORMS := 40.1.3
