@@ -142,6 +142,8 @@ def _grade_of(study: dict[str, Any], finding: dict[str, Any]) -> dict[str, Any]:
     if "not_graded" in data:
         return out
     out["start"] = grade.start(study, data)
+    if "adopted" in data:  # the source's own grade, whose domains were not read
+        return out
     for j in grade.judgements(data):
         out[j.field] = (j.rating, " ".join(j.reason.split()))
     for item in data.get("rate_up", []):

@@ -169,3 +169,36 @@ def test_every_real_finding_is_graded_with_its_reasons() -> None:
             assert j.reason or not j.steps, (study.id, j)
         if "adopted" not in f["grade"]:
             assert grade.derived(study.data, f["grade"]) == f["certainty"], study.id
+
+
+def test_an_adopted_grade_says_its_domains_were_not_read() -> None:
+    """A grade taken from the source shows 'Not read' for the domains it could not read, not
+    'Not downgraded' (which would claim a judgement nobody made); a downgrade still shows."""
+    study = {"design": "Cochrane systematic review of randomised trials"}
+    domains = {d: {"rating": "no-concern", "reason": "Not read."} for d in grade.DOMAINS}
+    ours = {judged for _, judged, _ in grade.table(study, domains)[1:]}
+    assert ours == {"Not downgraded"}
+    adopted = {**domains, "adopted": "The review's own grade."}
+    adopted["imprecision"] = {"rating": "serious", "reason": "20 people."}
+    theirs = {what: judged for what, judged, _ in grade.table(study, adopted)[1:]}
+    assert theirs.pop("Imprecision") == "Serious (\u22121)"
+    assert set(theirs.values()) == {"Not read"}
+
+
+def test_the_real_adopted_grade_is_not_shown_as_five_clean_domains() -> None:
+    kb, _ = check_dir(ROOT / "data")
+    from cryokb.render import evidence_fhir
+
+    adopted = [
+        (s, n, f)
+        for s in kb.of("study")
+        for n, f in enumerate(s["findings"], 1)
+        if "adopted" in f["grade"]
+    ]
+    assert adopted, "the real data has a grade taken from its source"
+    for s, n, f in adopted:
+        rows = grade.table(s.data, f["grade"])
+        assert "Not downgraded" not in {judged for _, judged, _ in rows}
+        certainty = evidence_fhir.evidence(kb, s.id, n, "https://x.test/", "v")["certainty"][0]
+        assert "subcomponent" not in certainty  # FHIR claims no domain judgement either
+        assert certainty["rating"]["coding"][0]["code"] == f["certainty"]

@@ -181,7 +181,8 @@ def _certainty(study: dict[str, Any], finding: dict[str, Any]) -> dict[str, Any]
         code = finding["certainty"]
         out["rating"] = _code("certainty-rating", code, RATINGS[code], R5)
         out["description"] = f"GRADE, starting level: {grade.start(study, data)}."
-        out["subcomponent"] = _subcomponents(study, data)
+        if "adopted" not in data:  # an adopted grade's domains were not read: none to give
+            out["subcomponent"] = _subcomponents(study, data)
     else:
         out["description"] = "Not yet verified: cryokb has not yet checked this result."
     if "source_grade" in finding:
