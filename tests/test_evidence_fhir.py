@@ -191,3 +191,35 @@ def test_the_bundle_is_an_open_data_file() -> None:
     assert published == evidence_fhir.bundle(kb, BASE, "v7")
     page = (ROOT / "content" / "open-data.md").read_text(encoding="utf-8")
     assert evidence_fhir.PATH in page
+
+
+def _within(example: Any, real: Any) -> bool:
+    """Whether the page's shortened example is part of the real resource: every key it gives has
+    the same value, every list item matches an item of the real list, and a '...' address ends
+    the real one."""
+    if isinstance(example, dict):
+        return isinstance(real, dict) and all(
+            k in real and _within(v, real[k]) for k, v in example.items()
+        )
+    if isinstance(example, list):
+        return isinstance(real, list) and all(any(_within(x, r) for r in real) for x in example)
+    if isinstance(example, str) and example.startswith("..."):
+        return isinstance(real, str) and real.endswith(example.removeprefix("..."))
+    return bool(example == real)
+
+
+def test_the_open_data_page_documents_the_bundle_with_a_true_example() -> None:
+    """The example on the open-data page is valid JSON and is, shortened, the fixture's own
+    Evidence: its statistic, CI, overall certainty, a domain with its reason and its citation."""
+    import re
+
+    page = (ROOT / "content" / "open-data.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```json\n(.*?)```", page, re.S) if '"Evidence"' in b]
+    example = json.loads(block)
+    assert example["resourceType"] == "Evidence"
+    kb, _ = check_dir(DATA["fixture"])
+    real = evidence_fhir.evidence(kb, "trial2020", 1, BASE, "v")
+    assert _within(example, real)
+    assert not _within({**example, "title": "Something else"}, real)  # the check can fail
+    for code in ("Overall", "RiskOfBias", "Inconsistency", "Indirectness", "Imprecision"):
+        assert f"`{code}`" in page or f'"{code}"' in page

@@ -15,6 +15,7 @@ from typing import Any
 from cryokb.read import grade
 from cryokb.read.bib import Reference
 from cryokb.read.model import KnowledgeBase, cited, plain_text
+from cryokb.render.figures import IMPORTANCE
 
 PATH = "data/cryokb-evidence.fhir.json"
 THO = "http://terminology.hl7.org/CodeSystem/"
@@ -131,6 +132,9 @@ def _statistic(finding: dict[str, Any], participants: Any) -> dict[str, Any]:
         )
     if "p" in effect:
         notes.append(f"p {effect['p']}.")
+    if "importance" in effect:  # what size matters, as the source says (never computed)
+        imp = effect["importance"]
+        notes.append(f"{IMPORTANCE[imp['kind']]}: {imp['words']}")
     out["note"] = [{"text": plain_text(n)} for n in notes]
     size = {
         "numberOfStudies": finding.get("studies"),
