@@ -14,7 +14,7 @@ from typing import Any
 
 from cryokb.read import grade
 from cryokb.read.bib import Reference
-from cryokb.read.model import KnowledgeBase, cited, plain_text
+from cryokb.read.model import KnowledgeBase, plain_text
 from cryokb.render.figures import IMPORTANCE
 
 PATH = "data/cryokb-evidence.fhir.json"
@@ -70,13 +70,6 @@ def _variable(role: str, display: str, text: str) -> dict[str, Any]:
     return {"description": plain_text(text), "variableRole": _code("variable-role", role, display)}
 
 
-def used_references(kb: KnowledgeBase) -> list[str]:
-    """The keys of the references studies and guidelines use, in bibliography order."""
-    used: set[str] = set()
-    for kind in ("study", "guideline"):
-        for e in kb.of(kind):
-            used |= cited(e.data) | {e.id}
-    return [key for key in kb.references if key in used]
 
 
 def citation(ref: Reference, base_url: str, version: str) -> dict[str, Any]:
@@ -245,7 +238,9 @@ def bundle(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, Any]:
         for s in kb.of("study")
         for n in range(1, len(s["findings"]) + 1)
     ]
-    resources += [citation(kb.references[k], base_url, version) for k in used_references(kb)]
+    # One Citation per reference of the bibliography, in its order: the studies' and guidelines'
+    # own records and every source the other pages cite.
+    resources += [citation(ref, base_url, version) for ref in kb.references.values()]
     return {
         "resourceType": "Bundle",
         "id": "cryokb-evidence",
