@@ -70,8 +70,6 @@ def _variable(role: str, display: str, text: str) -> dict[str, Any]:
     return {"description": plain_text(text), "variableRole": _code("variable-role", role, display)}
 
 
-
-
 def citation(ref: Reference, base_url: str, version: str) -> dict[str, Any]:
     """A Citation of one bibliography record, with its DOI and PMID as identifiers."""
     identifiers = [
