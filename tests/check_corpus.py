@@ -402,6 +402,14 @@ CASES += [
         "give the 'effect' as the source reports it, or 'no_estimate'",
     ),
     (
+        "importance-without-the-source-figure",
+        "studies/trial2020.yaml",
+        "words: a small drop}",
+        "words: a small drop, importance: {kind: minimal-important-difference, words: big}}",
+        16,
+        "give the source's own figure",
+    ),
+    (
         "ci-level-without-ci",
         "studies/trial2020.yaml",
         "ci: [-2.5, -0.5],",

@@ -169,3 +169,81 @@ def test_every_real_finding_is_graded_with_its_reasons() -> None:
             assert j.reason or not j.steps, (study.id, j)
         if "adopted" not in f["grade"]:
             assert grade.derived(study.data, f["grade"]) == f["certainty"], study.id
+
+
+def test_an_adopted_grade_says_its_domains_were_not_read() -> None:
+    """A grade taken from the source shows 'Not read' for the domains it could not read, not
+    'Not downgraded' (which would claim a judgement nobody made); a downgrade still shows."""
+    study = {"design": "Cochrane systematic review of randomised trials"}
+    domains = {d: {"rating": "no-concern", "reason": "Not read."} for d in grade.DOMAINS}
+    ours = {judged for _, judged, _ in grade.table(study, domains)[1:]}
+    assert ours == {"Not downgraded"}
+    adopted = {**domains, "adopted": "The review's own grade."}
+    adopted["imprecision"] = {"rating": "serious", "reason": "20 people."}
+    theirs = {what: judged for what, judged, _ in grade.table(study, adopted)[1:]}
+    assert theirs.pop("Imprecision") == "Serious (\u22121)"
+    assert set(theirs.values()) == {"Not read"}
+
+
+def test_the_real_adopted_grade_is_not_shown_as_five_clean_domains() -> None:
+    kb, _ = check_dir(ROOT / "data")
+    from cryokb.render import evidence_fhir
+
+    adopted = [
+        (s, n, f)
+        for s in kb.of("study")
+        for n, f in enumerate(s["findings"], 1)
+        if "adopted" in f["grade"]
+    ]
+    assert adopted, "the real data has a grade taken from its source"
+    for s, n, f in adopted:
+        rows = grade.table(s.data, f["grade"])
+        assert "Not downgraded" not in {judged for _, judged, _ in rows}
+        certainty = evidence_fhir.evidence(kb, s.id, n, "https://x.test/", "v")["certainty"][0]
+        assert "subcomponent" not in certainty  # FHIR claims no domain judgement either
+        assert certainty["rating"]["coding"][0]["code"] == f["certainty"]
+
+
+def test_what_size_matters_shows_beside_the_effect_as_the_source_gives_it(data: Path) -> None:
+    """A source's yardstick (here a planned difference) is shown on the card right after the
+    effect, and carried in the FHIR statistic's notes; a finding without one shows none."""
+    from cryokb.render import evidence_fhir
+    from cryokb.render.pages import render
+
+    kb, _ = check_dir(data)
+    before = render(kb)["studies/trial2020.md"].content
+    assert "planned to find" not in before and "as the source gives it" not in before
+    _edit(
+        data,
+        "words: a small drop}",
+        "words: a small drop, importance: {kind: planned-difference, words: 'the trial had "
+        "enough people to find a difference of 2 points'}}",
+    )
+    kb, problems = check_dir(data)
+    assert [p for p in problems if p.is_error] == []
+    card = render(kb)["studies/trial2020.md"].content
+    effect_at = card.index("**Size of the effect:**")
+    said_at = card.index("**The difference the trial was planned to find:** the trial had enough")
+    assert effect_at < said_at < card.index("**Outcome:**")
+    statistic = evidence_fhir.evidence(kb, "trial2020", 1, "https://x.test/", "v")["statistic"][0]
+    notes = [n["text"] for n in statistic["note"]]
+    assert (
+        "The difference the trial was planned to find: the trial had enough people to find a "
+        "difference of 2 points" in notes
+    )
+
+
+def test_real_yardsticks_come_from_their_sources() -> None:
+    """The two the data records: the review's rule of thumb for sizes (its summary-of-findings
+    table) and the trial's planned 15 mm difference (its abstract on PubMed)."""
+    kb, _ = check_dir(ROOT / "data")
+    said = {
+        (s.id, f["effect"]["importance"]["kind"])
+        for s in kb.of("study")
+        for f in s["findings"]
+        if "importance" in f.get("effect", {})
+    }
+    assert said == {
+        ("costello2015cochrane", "size-rule"),
+        ("garra2010heatcold", "planned-difference"),
+    }

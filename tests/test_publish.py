@@ -273,6 +273,42 @@ def test_diff_shows_a_changed_finding_old_beside_new(
     assert "**URLs that disappear:** `/guidelines/guide2021/`" in out
 
 
+def test_diff_shows_a_changed_grade_part_by_part(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new start, a changed domain and a reason to rate up each get a row, even when the
+    certainty they sum to stays the same (low: start low, imprecision -1, large effect +1)."""
+    study = git_repo / "data" / "studies" / "trial2020.yaml"
+    _edit(study, "    grade:\n", "    grade:\n      start: low\n")
+    _edit(study, "rating: very-serious", "rating: serious")
+    _edit(
+        study,
+        "      publication_bias: no-concern\n",
+        "      publication_bias: no-concern\n"
+        "      rate_up: [{factor: large-effect, reason: A big drop.}]\n",
+    )
+    assert check_dir(git_repo / "data")[1] == []  # the edit is valid data
+    assert main(["diff", "main", "--data", str(git_repo / "data")]) == 0
+    out = capsys.readouterr().out
+    assert "| trial2020 | Soreness | grade.start | high | low |" in out
+    assert (
+        "| trial2020 | Soreness | grade.imprecision | very-serious: Ten people. "
+        "| serious: Ten people. |"
+    ) in out
+    assert "| trial2020 | Soreness | grade.rate_up | (none) | large effect +1: A big drop. |" in out
+    assert "| certainty |" not in out  # still low
+    assert "grade.risk_of_bias" not in out  # unchanged domains get no row
+
+
+def test_diff_says_when_no_finding_or_grade_changes(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["diff", "main", "--data", str(git_repo / "data")]) == 0
+    assert "No finding changes its certainty, direction, wording or grade." in (
+        capsys.readouterr().out
+    )
+
+
 def test_diff_without_the_ref_is_a_clear_error(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

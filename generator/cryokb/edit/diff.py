@@ -1,7 +1,8 @@
 """`cryokb diff BASE`: what a change does to the published site, for a reviewer, in Markdown.
 
 Pages added, removed and changed; URLs that would disappear; and every finding whose certainty,
-direction or wording changed, old beside new. The base's data comes from `git archive`, so the
+direction, wording or grade (its start, a domain's judgement, a reason to rate up) changed, old
+beside new. The base's data comes from `git archive`, so the
 work tree is never touched.
 """
 
@@ -15,12 +16,21 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from cryokb.read import grade as g
 from cryokb.read.load import load
 from cryokb.read.model import KnowledgeBase
 from cryokb.render.pages import render
 from cryokb.rules import urls
 
 Key = tuple[str, str, str, str]
+# The parts of a grade the report compares, in the order a grade is read.
+GRADE_FIELDS = [
+    "grade.start",
+    *(f"grade.{d}" for d in g.DOMAINS),
+    "grade.rate_up",
+    "grade.adopted",
+    "grade.not_graded",
+]
 
 
 def base_data(ref: str, data: Path, into: Path) -> Path:
@@ -43,13 +53,38 @@ def base_data(ref: str, data: Path, into: Path) -> Path:
 
 
 def findings(kb: KnowledgeBase) -> dict[Key, dict[str, Any]]:
-    """Every finding by (study, outcome, condition, treatment)."""
+    """Every finding by (study, outcome, condition, treatment), with its grade read as the
+    fields a reviewer compares (`grade.start`, `grade.<domain>`, `grade.rate_up`, ...)."""
     out = {}
     for s in kb.of("study"):
         for f in s.get("findings", []):
             if isinstance(f, dict):
                 what = str(f.get("modality") or f.get("intervention") or "")
-                out[(s.id, str(f.get("outcome")), str(f.get("condition", "")), what)] = f
+                key = (s.id, str(f.get("outcome")), str(f.get("condition", "")), what)
+                out[key] = {**f, **grade_fields(s.data, f.get("grade"))}
+    return out
+
+
+def grade_fields(study: dict[str, Any], grade: Any) -> dict[str, str]:
+    """A finding's grade as one line per part: the start it takes (recorded, or from the
+    design), each domain ('serious: reason'), each reason to rate up, and any adopted or
+    not_graded note. Empty when the finding has no grade."""
+    if not isinstance(grade, dict):
+        return {}
+    out: dict[str, str] = {}
+    if "not_graded" not in grade:
+        out["grade.start"] = g.start(study, grade) or "unknown"
+    for j in g.judgements(grade):
+        out[f"grade.{j.field}"] = f"{j.rating}: {j.reason}" if j.reason else j.rating
+    ups = [
+        f"{label.lower()} +{n}: {why}" if why else f"{label.lower()} +{n}"
+        for label, n, why in g.upgrades(grade)
+    ]
+    if ups:
+        out["grade.rate_up"] = "; ".join(ups)
+    for note in ("adopted", "not_graded"):
+        if isinstance(grade.get(note), str):
+            out[f"grade.{note}"] = grade[note]
     return out
 
 
@@ -76,7 +111,9 @@ def report(old: KnowledgeBase, new: KnowledgeBase) -> str:
     rows = []
     for key in sorted(set(old_f) | set(new_f)):
         a, b = old_f.get(key, {}), new_f.get(key, {})
-        for field in ("certainty", "direction", "plain"):
+        fields = ["certainty", "direction", "plain"]
+        fields += [f for f in GRADE_FIELDS if f in a or f in b]
+        for field in fields:
             if a.get(field) != b.get(field):
                 was = " ".join(str(a.get(field, "(none)")).split()).replace("|", "\\|")
                 now = " ".join(str(b.get(field, "(none)")).split()).replace("|", "\\|")
@@ -84,7 +121,7 @@ def report(old: KnowledgeBase, new: KnowledgeBase) -> str:
     if rows:
         lines += ["| Study | Outcome | What | Before | After |", "|---|---|---|---|---|", *rows]
     else:
-        lines.append("No finding changes its certainty, direction or wording.")
+        lines.append("No finding changes its certainty, direction, wording or grade.")
     return "\n".join(lines) + "\n"
 
 

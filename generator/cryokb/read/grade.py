@@ -124,13 +124,15 @@ def sum_up(study: dict[str, Any], grade: dict[str, Any]) -> str:
 
 
 def table(study: dict[str, Any], grade: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """The grade as rows a page shows: (what, judgement, why)."""
+    """The grade as rows a page shows: (what, judgement, why). In a grade adopted from the
+    source, a domain recorded as no-concern says 'Not read', not 'Not downgraded'."""
     first = start(study, grade)
     why = "Recorded: the design alone does not say." if "start" in grade else "From the design."
     kind = "randomised trials" if first == "high" else "observational studies"
     rows = [("Starting level", f"{(first or 'unknown').capitalize()} ({kind})", why)]
+    adopted = "adopted" in grade  # the source's own grade: a domain it was not read for
     for j in judgements(grade):
-        rating = RATING_LABEL.get(j.rating, j.rating)
+        rating = "not read" if adopted and not j.steps else RATING_LABEL.get(j.rating, j.rating)
         judged = f"{rating} (\u2212{j.steps})" if j.steps else rating
         rows.append((j.label, judged.capitalize(), j.reason))
     rows += [

@@ -14,7 +14,8 @@ from typing import Any
 
 from cryokb.read import grade
 from cryokb.read.bib import Reference
-from cryokb.read.model import KnowledgeBase, cited, plain_text
+from cryokb.read.model import KnowledgeBase, plain_text
+from cryokb.render.figures import IMPORTANCE
 
 PATH = "data/cryokb-evidence.fhir.json"
 THO = "http://terminology.hl7.org/CodeSystem/"
@@ -67,15 +68,6 @@ def _code(system: str, code: str, display: str, base: str = THO) -> dict[str, An
 
 def _variable(role: str, display: str, text: str) -> dict[str, Any]:
     return {"description": plain_text(text), "variableRole": _code("variable-role", role, display)}
-
-
-def used_references(kb: KnowledgeBase) -> list[str]:
-    """The keys of the references studies and guidelines use, in bibliography order."""
-    used: set[str] = set()
-    for kind in ("study", "guideline"):
-        for e in kb.of(kind):
-            used |= cited(e.data) | {e.id}
-    return [key for key in kb.references if key in used]
 
 
 def citation(ref: Reference, base_url: str, version: str) -> dict[str, Any]:
@@ -131,6 +123,9 @@ def _statistic(finding: dict[str, Any], participants: Any) -> dict[str, Any]:
         )
     if "p" in effect:
         notes.append(f"p {effect['p']}.")
+    if "importance" in effect:  # what size matters, as the source says (never computed)
+        imp = effect["importance"]
+        notes.append(f"{IMPORTANCE[imp['kind']]}: {imp['words']}")
     out["note"] = [{"text": plain_text(n)} for n in notes]
     size = {
         "numberOfStudies": finding.get("studies"),
@@ -181,7 +176,8 @@ def _certainty(study: dict[str, Any], finding: dict[str, Any]) -> dict[str, Any]
         code = finding["certainty"]
         out["rating"] = _code("certainty-rating", code, RATINGS[code], R5)
         out["description"] = f"GRADE, starting level: {grade.start(study, data)}."
-        out["subcomponent"] = _subcomponents(study, data)
+        if "adopted" not in data:  # an adopted grade's domains were not read: none to give
+            out["subcomponent"] = _subcomponents(study, data)
     else:
         out["description"] = "Not yet verified: cryokb has not yet checked this result."
     if "source_grade" in finding:
@@ -240,7 +236,9 @@ def bundle(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, Any]:
         for s in kb.of("study")
         for n in range(1, len(s["findings"]) + 1)
     ]
-    resources += [citation(kb.references[k], base_url, version) for k in used_references(kb)]
+    # One Citation per reference of the bibliography, in its order: the studies' and guidelines'
+    # own records and every source the other pages cite.
+    resources += [citation(ref, base_url, version) for ref in kb.references.values()]
     return {
         "resourceType": "Bundle",
         "id": "cryokb-evidence",

@@ -29,6 +29,14 @@ MEASURE = {
     "weighted mean difference": "WMD",
     "effect size": "effect size",  # as the source names it (e.g. a standardised effect)
 }
+# What a source says about which size matters (a finding's `effect.importance`), as a card
+# labels it beside the effect.
+IMPORTANCE = {
+    "minimal-important-difference": "Smallest change that matters, as the source gives it",
+    "absolute-effect": "In people, as the source gives it",
+    "planned-difference": "The difference the trial was planned to find",
+    "size-rule": "How the source rates sizes",
+}
 UNITS = {
     "minutes": ("minute", "minutes"),
     "hours": ("hour", "hours"),

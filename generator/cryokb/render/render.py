@@ -15,7 +15,15 @@ from cryokb.read import grade
 from cryokb.read.history import Change
 from cryokb.read.model import CITE, KINDS, Entity, KnowledgeBase, plain_text
 from cryokb.render import charts, cite, sanitize, structured_data
-from cryokb.render.figures import CERTAINTY, DIRECTION, day, effect, quantity, review_span
+from cryokb.render.figures import (
+    CERTAINTY,
+    DIRECTION,
+    IMPORTANCE,
+    day,
+    effect,
+    quantity,
+    review_span,
+)
 from cryokb.render.labels import CEBM, LEVEL, SECTIONS, STANCE
 from cryokb.render.ledger import Ledger
 from cryokb.render.links import Index, Site, data_path, href, url_for
@@ -83,6 +91,7 @@ class Renderer:
             index=self.index,
             CERTAINTY=CERTAINTY,
             DIRECTION=DIRECTION,
+            IMPORTANCE=IMPORTANCE,
             CEBM=CEBM,
             LEVEL=LEVEL,
             STANCE=STANCE,

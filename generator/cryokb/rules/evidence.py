@@ -99,6 +99,15 @@ def _effect(entity: Entity, i: int, finding: Any) -> Iterator[Problem]:
     if "ci_level" in effect and "ci" not in effect:
         where = (*at, "effect", "ci_level")
         yield entity.doc.problem(where, f"{dotted(where)}: a confidence level needs its 'ci'")
+    importance = effect.get("importance")
+    said = importance.get("words") if isinstance(importance, dict) else None
+    if isinstance(said, str) and not re.search(r"\d", said):
+        where = (*at, "effect", "importance", "words")
+        yield entity.doc.problem(
+            where,
+            f"{dotted(where)}: give the source's own figure (what size matters, as it says); "
+            "cryokb never works one out",
+        )
     ci = effect.get("ci")
     if isinstance(ci, list) and len(ci) == 2 and _num(ci[0]) and _num(ci[1]):
         value = effect.get("value")
