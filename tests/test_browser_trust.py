@@ -117,9 +117,7 @@ def test_the_header_search_by_keyboard_alone(context: Any, subpath: str) -> None
 
 
 @pytest.mark.parametrize("path", ["", "editorial-policy/", "conditions/sore-neck/", "search/"])
-def test_axe_finds_nothing_on_the_pages_this_changes(
-    context: Any, subpath: str, path: str
-) -> None:
+def test_axe_finds_nothing_on_the_pages_this_changes(context: Any, subpath: str, path: str) -> None:
     import axe_playwright_python
 
     page = context.new_page()

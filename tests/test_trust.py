@@ -211,7 +211,9 @@ def test_every_page_has_a_search_form_to_the_search_page(published: Path) -> Non
     assert name  # the name the search page reads from its address
     for html in pages(published):
         found = tags(html)
-        forms = [a for t, a in found if t == "form" and "cryokb-header-search" in a.get("class", "")]
+        forms = [
+            a for t, a in found if t == "form" and "cryokb-header-search" in a.get("class", "")
+        ]
         assert len(forms) == 1, html
         assert forms[0]["action"] == "/cryokb/search/" and forms[0]["method"] == "get"
         field = [a for t, a in found if t == "input" and a.get("id") == "cryokb-header-q"]
