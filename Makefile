@@ -128,8 +128,8 @@ test: $(TEST_STAMP) $(NODE_STAMP) $(LFORMS_STAMP) system-deps
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check generator tests bench
-	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/ruff check generator tests bench tools
+	$(BIN)/ruff format --check generator tests bench tools
 	$(BIN)/mypy
 	$(BIN)/actionlint .github/workflows/*.yml
 

@@ -599,6 +599,59 @@ CASES += [
     ),
 ]
 
+# A claim of clinical review needs the reviewer's name, role and date (issue #24).
+_SIGNED = "  by: Test editor\n  clinician:\n    name: A. Reviewer\n    role: Physiotherapist\n"
+CASES += [
+    (
+        "clinician-without-role",
+        "conditions/sore-neck.yaml",
+        "  by: Test editor",
+        "  by: Test editor\n  clinician:\n    name: A. Reviewer\n    date: 2026-01-02",
+        9,
+        "reviewed.clinician: missing required field 'role'",
+    ),
+    (
+        "clinician-without-date",
+        "conditions/sore-neck.yaml",
+        "  by: Test editor",
+        _SIGNED.rstrip("\n"),
+        9,
+        "reviewed.clinician: missing required field 'date'",
+    ),
+    (
+        "clinician-without-name",
+        "studies/trial2020.yaml",
+        "  by: Test editor",
+        "  by: Test editor\n  clinician:\n    role: Physiotherapist\n    date: 2026-01-02",
+        34,
+        "reviewed.clinician: missing required field 'name'",
+    ),
+    (
+        "clinician-in-the-future",
+        "conditions/sore-neck.yaml",
+        "  by: Test editor",
+        _SIGNED + "    date: 2999-01-01",
+        11,
+        "reviewed.clinician.date: 2999-01-01 is in the future",
+    ),
+    (
+        "clinical-review-claimed-in-by",
+        "protocols/chamber-neck.yaml",
+        "  by: Test editor",
+        "  by: Test editor, checked by Dr Jones",
+        24,
+        "reviewed.by: 'Dr' speaks of a clinical review",
+    ),
+    (
+        "clinical-review-denied-in-by",
+        "modalities/chamber.yaml",
+        "  by: Test editor",
+        "  by: Test editor (not yet reviewed by a clinician)",
+        21,
+        "a clinician's review goes in reviewed.clinician",
+    ),
+]
+
 BIB_CASES: list[tuple[str, str, str, int, str]] = [
     (
         "bib-unused",

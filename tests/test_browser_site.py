@@ -88,7 +88,8 @@ def test_protocols_print_without_site_chrome(page: Any, base_url: str) -> None:
 def _search(page: Any, base_url: str, query: str) -> list[str]:
     """The result links for `query`, typed into the search page's box."""
     page.goto(base_url + "search/")
-    box = page.get_by_role("searchbox").or_(page.get_by_role("textbox")).first
+    ui = page.locator("#cryokb-search")  # Pagefind's box, not the header's form
+    box = ui.get_by_role("searchbox").or_(ui.get_by_role("textbox")).first
     box.fill(query)
     page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
     return list(
@@ -120,7 +121,8 @@ def test_search_by_instant_navigation_when_pagefind_runs_last(page: Any, base_ur
     page.locator("a.md-nav__link[href$='/search/']").first.dispatch_event("click")
     page.wait_for_function("location.pathname.endsWith('/search/')")
     assert page.evaluate("window.__sameDocument === true")  # instant navigation, no reload
-    box = page.get_by_role("searchbox").or_(page.get_by_role("textbox")).first
+    ui = page.locator("#cryokb-search")  # Pagefind's box, not the header's form
+    box = ui.get_by_role("searchbox").or_(ui.get_by_role("textbox")).first
     box.fill("ice pack")
     page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
 

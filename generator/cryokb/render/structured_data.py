@@ -62,6 +62,20 @@ def _study(e: Entity, kb: KnowledgeBase) -> dict[str, Any]:
     return trial
 
 
+def _reviewers(reviewed: dict[str, Any]) -> Any:
+    """Who reviewed the page: the editors, and the clinician who signed it off, if one did."""
+    editors = {"@type": "Organization", "name": plain_text(reviewed["by"])}
+    clinician = reviewed.get("clinician")
+    if not isinstance(clinician, dict):
+        return editors
+    person = {
+        "@type": "Person",
+        "name": plain_text(clinician["name"]),
+        "jobTitle": plain_text(clinician["role"]),
+    }
+    return [editors, person]
+
+
 def jsonld(
     e: Entity, kb: KnowledgeBase, base_url: str = "", language: str = "en"
 ) -> dict[str, Any]:
@@ -93,7 +107,7 @@ def jsonld(
         "@type": "MedicalWebPage",
         "inLanguage": language,
         "lastReviewed": e["reviewed"]["date"],
-        "reviewedBy": {"@type": "Organization", "name": plain_text(e["reviewed"]["by"])},
+        "reviewedBy": _reviewers(e["reviewed"]),
         "medicalAudience": [
             {"@type": "MedicalAudience", "audienceType": "Patient"},
             {"@type": "MedicalAudience", "audienceType": "Clinician"},

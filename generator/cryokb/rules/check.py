@@ -14,7 +14,7 @@ from cryokb.read import load as loader
 from cryokb.read.model import CITE, Entity, KnowledgeBase, as_list, shape
 from cryokb.read.problems import Problem
 from cryokb.read.yamlio import Path_
-from cryokb.rules import claims, evidence, grade, readability, trace, urls
+from cryokb.rules import claims, evidence, grade, readability, signoff, trace, urls
 from cryokb.rules.questionnaire import questionnaire_problems
 from cryokb.rules.schema import dotted, schema_problems
 from cryokb.rules.textsafety import MAX_TEXT, unsafe
@@ -207,6 +207,7 @@ def _domain(entity: Entity, kb: KnowledgeBase, today: date) -> Iterator[Problem]
         yield entity.doc.problem(
             ("next_review",), f"next_review: {nxt} is not after the review date {reviewed}"
         )
+    yield from signoff.problems(entity, today)
     if entity.kind == "protocol":
         yield from _durations(entity, kb)
     yield from evidence.problems(entity, kb)
