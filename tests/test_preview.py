@@ -44,6 +44,7 @@ def _build(project: Path, site: str, dirty: bool = True) -> dict[str, tuple[int,
 
 def _same_as_clean(project: Path, dirty: dict[str, tuple[int, bytes]]) -> None:
     clean = _build(project, "clean", dirty=False)
+    preview.settle()  # its search index is written after the build
     shutil.rmtree(project / "clean")
     assert dirty.keys() == clean.keys()
     differ = [page for page in dirty if dirty[page][1] != clean[page][1]]
@@ -67,6 +68,17 @@ def test_a_data_edit_rebuilds_only_the_pages_it_changes(project: Path) -> None:
     assert changed <= rebuilt  # every page whose text changed was built again
     assert len(rebuilt) < len(after) / 2, f"{len(rebuilt)} of {len(after)} pages rebuilt"
     _same_as_clean(project, after)
+
+
+def test_the_search_index_follows_the_edited_page(project: Path) -> None:
+    """The preview writes the search index after the build (while the browser reloads)."""
+    _build(project, "site")
+    condition = sorted((project / "data" / "conditions").glob("*.yaml"))[0]
+    _edit(condition, "\nname: ", "\nname: Edited ")
+    after = _build(project, "site")
+    preview.settle()
+    entry = project / "site" / "pagefind" / "pagefind-entry.json"
+    assert entry.stat().st_mtime_ns > after[f"conditions/{condition.stem}/index.html"][0]
 
 
 def test_an_override_edit_rebuilds_every_page(project: Path) -> None:

@@ -4,14 +4,16 @@ pages an edit touched (its own dirty test: the source is newer than the built pa
 
 Anything every page depends on (mkdocs.yml, the theme overrides, the includes, the templates,
 the set of pages and their edit links) goes into a fingerprint; when it changes, every page is
-rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages in memory.
+rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages in memory. The
+search index of a preview is written after the build, while the browser already reloads.
 """
 
 import hashlib
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ class _Dirty(logging.Filter):
 
 def start(serve: bool, dirty: bool) -> None:
     """Called once when MkDocs starts: only a dirty preview keeps pages on disk."""
+    settle()
     _state.update(serving=serve, folder=None)
     if serve and dirty:
         _state["folder"] = Path(tempfile.mkdtemp(prefix="cryokb-preview-"))
@@ -50,8 +53,23 @@ def folder() -> Path | None:
     return folder
 
 
+def later(work: Callable[[], None]) -> None:
+    """Run `work` (the search index) once the pages are written, while the browser reloads;
+    the next build waits for it before MkDocs writes a page (`settle`)."""
+    settle()
+    _state["later"] = threading.Thread(target=work, name="cryokb-search", daemon=True)
+    _state["later"].start()
+
+
+def settle() -> None:
+    """Wait for what `later` started."""
+    if thread := _state.pop("later", None):
+        thread.join()
+
+
 def forget() -> None:
     """After a build that showed data errors in place of pages: rebuild every page next time."""
+    settle()
     if root := folder():
         (root / ".fingerprint").unlink(missing_ok=True)
 
@@ -75,6 +93,7 @@ def keep(pages: Mapping[str, bytes], print_: str, site: Path) -> tuple[dict[str,
     and how many were written."""
     root = folder()
     assert root is not None, "only a dirty preview keeps pages"
+    settle()  # the last build's search index reads the pages this build may rewrite
     mark = root / ".fingerprint"
     if not mark.is_file() or mark.read_text() != print_:
         for built in site.iterdir() if site.is_dir() else []:

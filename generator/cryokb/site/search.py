@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pagefind_bin
 
-from cryokb.site import report
+from cryokb.site import preview, report
 
 BINARY = Path(pagefind_bin.__file__).parent / "pagefind"
 FOLDER = "pagefind"  # served at /pagefind/
@@ -65,13 +65,20 @@ def _shard(site: Path, files: list[Path], out: Path) -> None:
         subprocess.run(command, check=True, capture_output=True, text=True)
 
 
-def index(site: Path) -> list[Path]:
-    """Write the search index of the built site in `site`; return the pages it indexed."""
+def index(site: Path) -> None:
+    """Write the search index of the built site in `site`. In the dirty preview it is written
+    while the browser reloads the page (the next build waits for it, site/preview.py)."""
+    if preview.folder() is not None:
+        preview.later(lambda: _timed(site))
+    else:
+        _timed(site)
+
+
+def _timed(site: Path) -> None:
     with report.phase("search") as said:
         found = pages(site)
         _index(site, found)
         said.append(f"{len(found)} page(s) indexed")
-    return found
 
 
 def _index(site: Path, found: list[Path]) -> None:
