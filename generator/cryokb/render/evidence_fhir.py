@@ -249,5 +249,10 @@ def bundle(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, Any]:
 
 
 def files(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, str]:
-    """The Bundle as an open data file, by its path under the docs folder."""
-    return {PATH: json.dumps(bundle(kb, base_url, version), indent=1, ensure_ascii=False) + "\n"}
+    """The Bundle as an open data file, by its path under the docs folder: one entry a line, so
+    a diff names the resources that changed (and json's C encoder writes it: `indent` would
+    take its pure-Python one, 0.8 s of a build at 1,000 studies)."""
+    whole = bundle(kb, base_url, version)
+    entries = ",\n".join(json.dumps(e, ensure_ascii=False) for e in whole.pop("entry"))
+    head = json.dumps(whole, ensure_ascii=False)[:-1]  # without its closing brace
+    return {PATH: f'{head}, "entry": [\n{entries}\n]}}\n'}
