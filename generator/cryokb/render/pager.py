@@ -13,7 +13,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 # Items per page, chosen so a page of the longest items stays well under 100 KB of HTML.
-SIZE = {"study": 80, "finding": 12, "column": 60, "item": 100}  # "item": any other list
+SIZE = {"study": 80, "finding": 10, "column": 60, "item": 100}  # "item": any other list
 
 
 @dataclass(frozen=True)
