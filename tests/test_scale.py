@@ -64,6 +64,9 @@ def test_long_lists_are_split_into_linked_pages(big: Path) -> None:
     # and so are the results of a condition that many studies measured
     assert list((big / "conditions" / "synthetic-condition-0" / "page").glob("*/index.html"))
     assert list((big / "evidence" / "page").glob("*/index.html"))
+    for html in [first, big / "modalities" / "ice-pack" / "index.html"]:  # a pager is markup
+        text = html.read_text(encoding="utf-8")
+        assert 'class="cryokb-pager"' in text and "&lt;nav" not in text
 
 
 def test_the_search_index_is_split_into_small_chunks(big: Path) -> None:

@@ -66,6 +66,7 @@ def test_protocol_parameter_rows_have_anchors(site: Path, kb: KnowledgeBase) -> 
 
 
 def _graph(site: Path) -> dict[str, set[str]]:
+    """Each page's links; a paged list's later pages (`<page>/page/<n>/`) count as its page."""
     graph: dict[str, set[str]] = {}
     for html in site.rglob("index.html"):
         url = page_url(site, html)
@@ -74,7 +75,7 @@ def _graph(site: Path) -> dict[str, set[str]]:
             hit = resolve(site, url, href)
             if hit:
                 targets.add(page_url(site, hit[0]) if hit[0].name == "index.html" else "")
-        graph[url] = targets
+        graph.setdefault(re.sub(r"page/\d+/$", "", url), set()).update(targets)
     return graph
 
 

@@ -33,6 +33,8 @@ def _body(markdown: str) -> str:
     text = re.sub(r'<div class="cryokb-print-only".*?</div>', "", text, flags=re.S)
     text = re.sub(r'<div class="cryokb-matrix">.*?</div>', "", text, flags=re.S)
     text = re.sub(r"<caption>How sure, step by step \(GRADE\):[^<]*</caption>", "", text)  # steps
+    text = re.sub(r'<nav class="cryokb-pager".*?</nav>', "", text, flags=re.S)  # page numbers
+    text = re.sub(r"There are \d+ results [^\n]* here are the first \d+\.", "", text)  # a count
     lines = [ln for ln in text.splitlines() if not ln.startswith(("#", "**Citation:**"))]
     return "\n".join(lines)
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from markupsafe import Markup
+
 T = TypeVar("T")
 
 # Items per page, chosen so a page of the longest items stays well under 100 KB of HTML.
@@ -37,10 +39,11 @@ class Pager:
         near = {self.number + d for d in (-100, -10, -2, -1, 0, 1, 2, 10, 100)}
         return sorted(n for n in near | {1, self.count} if 1 <= n <= self.count)
 
-    def nav(self) -> str:
-        """Markdown links to other pages; empty when the list fits on one page."""
+    def nav(self) -> Markup:
+        """Markdown links to other pages, as markup (page numbers and our own paths only, so
+        templates print it as it is); empty when the list fits on one page."""
         if self.count == 1:
-            return ""
+            return Markup("")
         links: list[str] = []
         previous = 0
         for n in self.shown():
@@ -53,7 +56,7 @@ class Pager:
             steps.append(f"[Previous page](/{self.path(self.number - 1)})")
         if self.number < self.count:
             steps.append(f"[Next page](/{self.path(self.number + 1)})")
-        return (
+        return Markup(
             f'<nav class="cryokb-pager" aria-label="Pages of this list" markdown>\n'
             f"Page {self.number} of {self.count}. {' · '.join(steps)}\n\n"
             f"Pages: {' '.join(links)}\n</nav>\n"

@@ -160,7 +160,11 @@ def _entity(r: Renderer, e: Entity) -> dict[str, Page]:
     folder = KINDS[e.kind]
     rows = r.index.findings[e.id] if e.kind in ("modality", "condition") else []
     parts = split(f"{folder}/{e.id}.md", rows, SIZE["finding"])
-    page = r.page(f"{e.kind}.md.j2", e=e, rows=parts[0][1], pager=parts[0][0])
+    studies = r.index.studies[e.id] if e.kind in ("modality", "condition") else []
+    if len(parts) > 1:  # results are paged: name only the studies with no result among them
+        measured = {study.id for study, _ in rows}
+        studies = [s for s in studies if s.id not in measured][: SIZE["item"]]
+    page = r.page(f"{e.kind}.md.j2", e=e, rows=parts[0][1], pager=parts[0][0], studies=studies)
     pages = {f"{folder}/{e.id}.md": Page.of(page, data_path(e), e["reviewed"]["date"])}
     for more, more_rows in parts[1:]:  # a treatment's further results
         pages[more.path(more.number)] = Page.of(
