@@ -81,6 +81,7 @@ Object.defineProperty(Document.prototype, 'cookie', {
 """
 
 
+SETTLED = "() => document.getAnimations().every(a => a.playState !== 'running')"
 AXE = """(options) => { window.__cryokbAxe = axe.run(document, options); }"""
 AXE_RESULT = """() => window.__cryokbAxe.then((r) => r.violations.map((v) =>
   `${v.id}: ${v.help} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`))"""
@@ -88,7 +89,7 @@ AXE_RESULT = """() => window.__cryokbAxe.then((r) => r.violations.map((v) =>
 
 def start(page: Any, axe_source: str) -> None:
     """Start axe-core on the loaded page; it runs in the page's renderer while we go on."""
-    page.wait_for_timeout(300)  # let the theme's transitions settle before measuring
+    page.wait_for_function(SETTLED)  # the theme's transitions end before anything is measured
     page.evaluate(axe_source)
     page.evaluate(AXE, {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
 
