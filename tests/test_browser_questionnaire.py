@@ -246,7 +246,7 @@ def test_print_summary_shows_id_version_date_answers_and_outcomes(page: Any, bas
 
 
 def test_works_after_instant_navigation_from_home(page: Any, base_url: str) -> None:
-    page.goto(base_url)
+    page.goto(base_url, wait_until="networkidle")  # instant navigation needs the sitemap
     page.evaluate("window.__sameDocument = true")
     page.get_by_role("link", name="Answer the questionnaire").click()
     page.locator("#cryokb-questionnaire form").wait_for()
@@ -290,7 +290,7 @@ def test_instant_navigation_works_when_the_rules_script_runs_last(page: Any, bas
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     _late(page, "questionnaire-logic.js")
-    page.goto(base_url)
+    page.goto(base_url, wait_until="networkidle")  # instant navigation needs the sitemap
     page.evaluate("window.__sameDocument = true")
     page.locator("a", has_text="Answer the questionnaire").first.click()
     page.locator("#cryokb-questionnaire form").wait_for()
@@ -304,7 +304,7 @@ def test_instant_navigation_works_when_the_rules_script_runs_last(page: Any, bas
 
 def test_keyboard_only_from_home_by_instant_navigation_to_print(page: Any, base_url: str) -> None:
     page.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
-    page.goto(base_url)
+    page.goto(base_url, wait_until="networkidle")  # instant navigation needs the sitemap
     page.evaluate("window.__sameDocument = true")
     _tab_to(page, "Answer the questionnaire")
     page.locator("#cryokb-questionnaire form").wait_for()

@@ -52,7 +52,7 @@ def test_protocol_parameters_render_with_both_units(page: Any, base_url: str) ->
 def test_patient_reaches_condition_evidence_and_protocol_in_three_clicks(
     page: Any, base_url: str
 ) -> None:
-    page.goto(base_url)
+    page.goto(base_url, wait_until="networkidle")  # instant navigation needs the sitemap
     page.evaluate("window.__sameDocument = true")
     clicks = 0
     page.get_by_role("link", name="Neck pain", exact=True).first.click()
@@ -116,7 +116,7 @@ def test_search_by_instant_navigation_when_pagefind_runs_last(page: Any, base_ur
     from tests.test_browser_questionnaire import _late
 
     _late(page, "pagefind-ui.js")
-    page.goto(base_url)
+    page.goto(base_url, wait_until="networkidle")  # instant navigation needs the sitemap
     page.evaluate("window.__sameDocument = true")
     page.locator("a.md-nav__link[href$='/search/']").first.dispatch_event("click")
     page.wait_for_function("location.pathname.endsWith('/search/')")
