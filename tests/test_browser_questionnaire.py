@@ -17,7 +17,7 @@ CORE = [q["id"] for q in Q["questions"] if "enable_when" not in q]
 FOLLOW = [q["id"] for q in Q["questions"] if "enable_when" in q]
 CODES = ["yes", "no", "not-sure"]
 FOLLOW_CODES = [None, "yes", "no", "not-sure"]  # rotated over the combinations
-SAMPLES = 1_500  # about this many answer sets in each detailed sample (Node checks 232,419)
+SAMPLES = 500  # about this many answer sets in each detailed sample (Node checks 232,419)
 SAMPLE_BLOCK = 2_000  # detailed results per round trip to the browser
 
 
