@@ -1,5 +1,6 @@
 """What each page cites and where each figure shows: the bookkeeping behind a page's reference
-list and a source's "where this site uses it" (see trace.py). It records; it never replays."""
+list and a source's "where this site uses it" (see trace.py). It records; reuse.py replays
+what a page reused from the last build recorded."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Ledger:
         self.current: Entity | None = None  # the page being rendered, for traced figures
         self.cited: dict[str, None] = {}  # the sources cited on it so far, in order
         self.traced: dict[str, list[tuple[str, Entity]]] = defaultdict(list)
+        self.log: list[tuple[str, str, tuple[str, str]]] | None = None  # traces, for reuse.py
 
     def begin(self, entity: Entity | None) -> None:
         """Start a page: about `entity` (None for a list or an index), nothing cited yet."""
@@ -43,6 +45,8 @@ class Ledger:
         """Note that `figure`, shown on the current page, comes from source `key`."""
         if self.current is not None:
             self.traced[key].append((figure, self.current))
+            if self.log is not None:
+                self.log.append((key, figure, (self.current.kind, self.current.id)))
 
     def mark(self, figure: str, key: str) -> str:
         """`figure` with its source marker; the source's entry will list it."""

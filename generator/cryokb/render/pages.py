@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from cryokb.read.changes import Event
 from cryokb.read.history import Change
@@ -18,6 +19,7 @@ from cryokb.render.labels import SECTIONS
 from cryokb.render.links import HOMED, Site, data_path
 from cryokb.render.pager import SIZE, Pager, split
 from cryokb.render.render import Renderer
+from cryokb.render.reuse import Reuse
 from cryokb.rules.questionnaire import levels
 
 # replaced, once every page is rendered, by where a study or guideline is used on the site
@@ -49,16 +51,20 @@ def render(
     changes: dict[str, list[Change]] | None = None,
     version: str = "",
     events: list[Event] | None = None,
+    reuse: Reuse | None = None,
 ) -> dict[str, Page]:
     """Every generated page, keyed by its path under the docs folder.
 
     `today` dates the overdue notices, `site` gives the address and repository, `changes` each
     data file's git history (see history.py), `version` the data's version for open data,
-    `events` the evidence's changes for What's new (read/changes.py).
+    `events` the evidence's changes for What's new (read/changes.py), `reuse` the last
+    build's pages, to render again only those whose data changed (reuse.py).
     """
     site = site or Site()
     version = version or "unversioned"
     r = Renderer(kb, today or date.today(), site, changes or {}, version)
+    reuse = reuse or Reuse(keep=False)
+    reuse.begin(kb, r.today, site, version, r.changes, r.templates())
     pages: dict[str, Page] = {}
     for kind, folder in KINDS.items():
         entities = kb.of(kind)
@@ -69,9 +75,9 @@ def render(
             r, kind, split(f"{folder}/index.md", entities, SIZE.get(kind, SIZE["item"]))
         )
         for e in entities:
-            pages |= _entity(r, e)
+            pages |= reuse.pages("entity", e, r.ledger, partial(_entity, r, e))
     pages |= _evidence(r, kb)
-    pages |= _decisions(r, kb)
+    pages |= _decisions(r, kb, reuse)
     items = news.entries(kb, events or [])
     pages["changes/index.md"] = Page.of(r.page("changes.md.j2", items=items), None)
     pages["feed.xml"] = Page.of(news.feed(items, site.url, version), None)
@@ -104,12 +110,15 @@ def _evidence(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
     }
 
 
-def _decisions(r: Renderer, kb: KnowledgeBase) -> dict[str, Page]:
+def _decisions(r: Renderer, kb: KnowledgeBase, reuse: Reuse) -> dict[str, Page]:
     """Each condition's decision aid ("Cold, heat or neither?"), at decide/<condition>.md."""
+
+    def aid(c: Entity) -> Page:
+        page = r.page("decision.md.j2", c=c, opts=decision.options(kb, r.index, c))
+        return Page.of(page, data_path(c))
+
     return {
-        f"decide/{c.id}.md": Page.of(
-            r.page("decision.md.j2", c=c, opts=decision.options(kb, r.index, c)), data_path(c)
-        )
+        f"decide/{c.id}.md": reuse.pages("decision", c, r.ledger, partial(aid, c))
         for c in decision.conditions(kb, r.index)
     }
 

@@ -35,11 +35,19 @@ def add(
     data/<folder>/<file>) and review date."""
     kb.forget_positions()  # checked: only problems need to know where values sit
     markers.fill_pages(files.documentation_pages(), kb, site, version)
+    reuse = preview.reuse()
     made = pages.render(
-        kb, site=site, changes=history.of(root), version=version, events=changes.read(root)
+        kb,
+        site=site,
+        changes=history.of(root),
+        version=version,
+        events=changes.read(root),
+        reuse=reuse,
     )
     sources = {path: (page.source, page.updated) for path, page in made.items() if page.source}
     said.append(f"{len(made)} file(s) from the data")
+    if reuse:
+        said.append(f"{reuse.reused} page group(s) reused, {reuse.made} rendered")
     if dirty := preview.folder() is not None:  # a preview that rebuilds only changed pages
         print_ = preview.fingerprint(config, [f.src_uri for f in files] + list(made), sources)
         texts = {path: page.utf8 for path, page in made.items()}

@@ -51,6 +51,7 @@ def on_post_page(output: str, page: Page, **_: Any) -> str:  # the policy (polic
 
 
 on_post_template = policy.on_template  # and on 404.html
+on_env = preview.compiled  # the theme's compiled templates, kept between builds
 
 
 def on_post_build(config: MkDocsConfig) -> None:
