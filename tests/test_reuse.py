@@ -101,3 +101,48 @@ def test_a_build_without_reuse_keeps_nothing() -> None:
     reuse = Reuse(keep=False)
     _render(kb, reuse)
     assert reuse.kept == {} and reuse.made == 0
+
+
+def test_the_preview_parses_only_a_changed_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from cryokb.read import recall, yamlio
+
+    shutil.copytree(MINIMAL, tmp_path / "data")
+    calls: list[str] = []
+    parse = yamlio._parse
+
+    def counted(name: str, text: str) -> object:
+        calls.append(name)
+        return parse(name, text)
+
+    monkeypatch.setattr(yamlio, "_parse", counted)
+    check_dir(tmp_path / "data", today=TODAY)
+    assert calls  # off by default: every build parses every file
+    first = len(calls)
+    check_dir(tmp_path / "data", today=TODAY)
+    assert len(calls) == 2 * first
+    monkeypatch.setattr(recall, "_on", [True])
+    monkeypatch.setattr(recall, "_kept", {})
+    kb, _ = check_dir(tmp_path / "data", today=TODAY)
+    kb2, _ = check_dir(tmp_path / "data", today=TODAY)
+    assert len(calls) == 3 * first  # the second preview build parsed nothing
+    one = kb.of("condition")[0]
+    assert kb2.of("condition")[0].data == one.data
+    assert kb2.of("condition")[0].data is not one.data  # a copy: no build sees another's
+    target = next((tmp_path / "data" / "conditions").glob("*.yaml"))
+    target.write_text(target.read_text().replace("\nname: ", "\nname: Zq ", 1))
+    kb3, problems = check_dir(tmp_path / "data", today=TODAY)
+    assert len(calls) == 3 * first + 1  # only the saved file
+    assert kb3.get("condition", target.stem)["name"].startswith("Zq ")
+    kb3.forget_positions()  # as a build does: a kept parse must still place its problems
+    text = target.read_text().replace("\nname: Zq ", "\nnmae: Zq ", 1)
+    target.write_text(text)
+    line = text[: text.index("nmae")].count("\n") + 1
+    for _ in range(2):  # parsed, then recalled
+        kb4, problems = check_dir(tmp_path / "data", today=TODAY)
+        bad = [p for p in problems if p.is_error and "nmae" in p.message]
+        assert bad and bad[0].file.endswith(target.name) and bad[0].line == line
+        kb4.forget_positions()

@@ -11,7 +11,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 
-from cryokb.read import files, names
+from cryokb.read import files, names, recall
 from cryokb.read.problems import Problem
 
 # Fields each record type must have (what a Vancouver reference and its links need).
@@ -110,6 +110,11 @@ def load(
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return {}, [Problem(name, 1, 1, "file is not valid UTF-8 text")]
+    return recall.parsed(name, text, _parse)
+
+
+def _parse(name: str, text: str) -> tuple[dict[str, Reference], list[Problem]]:
+    """The records in the text of the file reported as `name`."""
     # bibtexparser re-exports parse_string without __all__, which mypy --strict flags.
     parse = bibtexparser.parse_string  # type: ignore[attr-defined]
     # Authors are split at ' and ' before LaTeX is decoded: decoding drops the braces that keep

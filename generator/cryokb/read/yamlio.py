@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from cryokb.read import files
+from cryokb.read import files, recall
 from cryokb.read.problems import Problem
 
 Path_ = tuple[str | int, ...]
@@ -203,6 +203,11 @@ def load(path: Path, name: str, root: Path | None = None) -> Document | Problem:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return Problem(name, line, 1, "file is not valid UTF-8 text")
+    return recall.parsed(name, text, _parse)
+
+
+def _parse(name: str, text: str) -> Document | Problem:
+    """The text of the file reported as `name`, read."""
     doc = Document(name, None, text=text)
     try:
         if found := _refused(text):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from cryokb.read import grade
 from cryokb.read.bib import Reference
-from cryokb.read.model import KnowledgeBase, plain_text
+from cryokb.read.model import Entity, KnowledgeBase, plain_text
 from cryokb.render.figures import IMPORTANCE
 
 PATH = "data/cryokb-evidence.fhir.json"
@@ -229,30 +230,61 @@ def evidence(
     return out
 
 
-def bundle(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, Any]:
-    """A collection Bundle: every finding's Evidence, then the Citations they and guidelines use."""
-    resources = [
-        evidence(kb, s.id, n, base_url, version)
-        for s in kb.of("study")
-        for n in range(1, len(s["findings"]) + 1)
-    ]
-    # One Citation per reference of the bibliography, in its order: the studies' and guidelines'
-    # own records and every source the other pages cite.
-    resources += [citation(ref, base_url, version) for ref in kb.references.values()]
+def _head(base_url: str, version: str) -> dict[str, Any]:
+    """The Bundle without its entries."""
     return {
         "resourceType": "Bundle",
         "id": "cryokb-evidence",
         "identifier": {"system": base_url + PATH if base_url else "urn:cryokb", "value": version},
         "type": "collection",
-        "entry": [{"fullUrl": r["url"], "resource": r} for r in resources],
     }
 
 
-def files(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, str]:
+def _entry(resource: dict[str, Any]) -> dict[str, Any]:
+    return {"fullUrl": resource["url"], "resource": resource}
+
+
+def _evidence(
+    kb: KnowledgeBase, study: Entity, base_url: str, version: str
+) -> list[dict[str, Any]]:
+    """A study's Evidence resources, one per finding."""
+    count = len(study["findings"])
+    return [evidence(kb, study.id, n, base_url, version) for n in range(1, count + 1)]
+
+
+def bundle(kb: KnowledgeBase, base_url: str, version: str) -> dict[str, Any]:
+    """A collection Bundle: every finding's Evidence, then the Citations they and guidelines use."""
+    resources = [r for s in kb.of("study") for r in _evidence(kb, s, base_url, version)]
+    # One Citation per reference of the bibliography, in its order: the studies' and guidelines'
+    # own records and every source the other pages cite.
+    resources += [citation(ref, base_url, version) for ref in kb.references.values()]
+    return {**_head(base_url, version), "entry": [_entry(r) for r in resources]}
+
+
+def _lines(resources: list[dict[str, Any]]) -> str:
+    return ",\n".join(json.dumps(_entry(r), ensure_ascii=False) for r in resources)
+
+
+def _fresh(_: Entity, make: Callable[[], str]) -> str:
+    return make()
+
+
+def files(
+    kb: KnowledgeBase,
+    base_url: str,
+    version: str,
+    each: Callable[[Entity, Callable[[], str]], str] = _fresh,
+) -> dict[str, str]:
     """The Bundle as an open data file, by its path under the docs folder: one entry a line, so
     a diff names the resources that changed (and json's C encoder writes it: `indent` would
-    take its pure-Python one, 0.8 s of a build at 1,000 studies)."""
-    whole = bundle(kb, base_url, version)
-    entries = ",\n".join(json.dumps(e, ensure_ascii=False) for e in whole.pop("entry"))
-    head = json.dumps(whole, ensure_ascii=False)[:-1]  # without its closing brace
+    take its pure-Python one, 0.8 s of a build at 1,000 studies). `each(study, make)` gives a
+    study's lines, `make()` unless a preview reuses them (render/reuse.py)."""
+
+    def lines(study: Entity) -> Callable[[], str]:
+        return lambda: _lines(_evidence(kb, study, base_url, version))
+
+    parts = [each(s, lines(s)) for s in kb.of("study")]
+    parts.append(_lines([citation(ref, base_url, version) for ref in kb.references.values()]))
+    head = json.dumps(_head(base_url, version), ensure_ascii=False)[:-1]  # without its brace
+    entries = ",\n".join(part for part in parts if part)
     return {PATH: f'{head}, "entry": [\n{entries}\n]}}\n'}

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -81,7 +81,7 @@ def render(
     items = news.entries(kb, events or [])
     pages["changes/index.md"] = Page.of(r.page("changes.md.j2", items=items), None)
     pages["feed.xml"] = Page.of(news.feed(items, site.url, version), None)
-    pages |= _data(r, kb, site, version)
+    pages |= _data(r, kb, site, version, reuse)
     # Last, once every page has traced its figures: each source's uses, where it is described.
     pages["references/index.md"] = Page.of(
         r.page(
@@ -91,7 +91,7 @@ def render(
         ),
         "data/references.bib",
     )
-    for path, text in uses(r, [e for kind in HOMED for e in kb.of(kind)]).items():
+    for path, text in uses(r, [e for kind in HOMED for e in kb.of(kind)], reuse).items():
         utf8 = pages[path].utf8.replace(USES_MARK.encode(), text.encode())
         pages[path] = Page(utf8, pages[path].source, pages[path].updated)
     return pages
@@ -123,11 +123,17 @@ def _decisions(r: Renderer, kb: KnowledgeBase, reuse: Reuse) -> dict[str, Page]:
     }
 
 
-def _data(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> dict[str, Page]:
+def _data(
+    r: Renderer, kb: KnowledgeBase, site: Site, version: str, reuse: Reuse
+) -> dict[str, Page]:
     """The open data files (with the evidence as FHIR), the questionnaire's page and its FHIR
     resource."""
     pages = {path: Page.of(text, None) for path, text in opendata.files(kb, version).items()}
-    for path, text in evidence_fhir.files(kb, site.url, version).items():
+
+    def each(study: Entity, make: Callable[[], str]) -> str:
+        return reuse.pages("fhir", study, r.ledger, make)
+
+    for path, text in evidence_fhir.files(kb, site.url, version, each).items():
         pages[path] = Page.of(text, None)
     if kb.questionnaire is not None:
         pages["questionnaire/index.md"] = Page.of(
@@ -145,10 +151,24 @@ def _data(r: Renderer, kb: KnowledgeBase, site: Site, version: str) -> dict[str,
     return pages
 
 
-def uses(r: Renderer, studies: Sequence[Entity]) -> dict[str, str]:
-    """Where on the site each study or guideline is used, by the path of its page."""
-    uses = r.env.get_template("_uses.md.j2")
-    return {f"{KINDS[e.kind]}/{e.id}.md": uses.render(key=e.id, heading=True) for e in studies}
+def uses(r: Renderer, studies: Sequence[Entity], reuse: Reuse) -> dict[str, str]:
+    """Where on the site each study or guideline is used, by the path of its page: rendered
+    again only when the figures traced to it, or the pages that cite it, changed."""
+    template = r.env.get_template("_uses.md.j2")
+    out = {}
+    for e in studies:
+        figures = r.ledger.traced.get(e.id, [])
+        citers = r.index.citers.get(e.id, [])
+        shown = [(figure, page.kind, page.id) for figure, page in figures]
+        out[f"{KINDS[e.kind]}/{e.id}.md"] = reuse.pages(
+            "uses",
+            e,
+            r.ledger,
+            partial(template.render, key=e.id, heading=True),
+            reads=[page for _, page in figures] + citers,
+            extra=shown,
+        )
+    return out
 
 
 def _section(

@@ -3,8 +3,8 @@ they can show has changed, so a save re-renders the pages it touches, not thousa
 
 What an entity's pages can show is its neighbourhood in the data: the entity, the entities it
 names (by id or by a `[@key]` citation), those that name it, and the entities those two name.
-A condition's or treatment's pages chart every treatment, so they also read every condition,
-treatment and protocol; a decision aid reads every treatment and what it names (its cautions).
+A treatment's chart reads every treatment and protocol, a condition's table every treatment
+(CHARTED), and a decision aid every treatment and what it names (its cautions).
 What any page can show goes into one digest for the whole build: the bibliography, the set of
 pages, the data version, the date, the site and the templates. Each page's traced figures are
 kept with it and replayed into the ledger (ledger.py), so the lists of where a source is used
@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from cryokb.read.model import CITE, Entity, KnowledgeBase
@@ -24,8 +24,9 @@ from cryokb.render.ledger import Ledger
 
 T = TypeVar("T")
 Key = tuple[str, str]  # (kind, id)
-CHARTS = ("condition", "modality")  # their pages chart every treatment for every condition
-CHARTED = ("condition", "modality", "protocol")  # what the charts show
+# What a kind's pages show of every entity of some kinds: a treatment's chart shows every
+# treatment with its protocols' limits, a condition's table a row for every treatment.
+CHARTED = {"modality": ("modality", "protocol"), "condition": ("modality",)}
 
 
 def _names(data: Any) -> set[str]:
@@ -78,25 +79,34 @@ class Reuse:
         for key, named in out.items():
             for other in named:
                 back[other].add(key)
-        charted = {k for k in self.own if k[0] in CHARTED}
-        self.treatments = {k for m in charted if m[0] == "modality" for k in {m} | out[m]}
+        of = {kind: {k for k in self.own if k[0] in kinds} for kind, kinds in CHARTED.items()}
+        self.treatments = {k for m in of["condition"] for k in {m} | out[m]}
         self.reads = {}
         for key, named in out.items():
             near = {key} | named | back[key]
             self.reads[key] = near.union(*(out[k] for k in near if k in out))
-            if key[0] in CHARTS:
-                self.reads[key] |= charted
+            self.reads[key] |= of.get(key[0], set())
         bib = [(r.key, r.type, r.fields) for r in kb.references.values()]
         self.shared = _digest(shared, sorted(self.own), bib)
         self.made = self.reused = 0
 
-    def pages(self, what: str, e: Entity, ledger: Ledger, make: Callable[[], T]) -> T:
-        """`make()`'s result for `e`'s `what`, rendered again only if what it reads changed."""
+    def pages(
+        self,
+        what: str,
+        e: Entity,
+        ledger: Ledger,
+        make: Callable[[], T],
+        reads: Iterable[Entity] = (),
+        extra: object = None,
+    ) -> T:
+        """`make()`'s result for `e`'s `what`, rendered again only if what it reads changed: by
+        default `e`'s neighbourhood, else `e` and `reads`, and `extra` (what else it shows)."""
         if not self.keep:
             return make()
         key = (e.kind, e.id)
-        reads = self.reads[key] | (self.treatments if what == "decision" else set())
-        digest = _digest(self.shared, what, sorted((k, self.own[k]) for k in reads))
+        near = {key, *((r.kind, r.id) for r in reads)} if reads else self.reads[key]
+        near |= self.treatments if what == "decision" else set()
+        digest = _digest(self.shared, what, extra, sorted((k, self.own[k]) for k in near))
         kept = self.kept.get((what, key))
         if kept and kept[0] == digest:
             for source, figure, (kind, id_) in kept[2]:

@@ -6,7 +6,8 @@ Anything every page depends on (mkdocs.yml, the theme overrides, the includes, t
 the set of pages and their edit links) goes into a fingerprint; when it changes, every page is
 rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages in memory. The
 search index of a preview is written after the build, while the browser already reloads, and
-the renderer reuses each page whose data did not change (render/reuse.py).
+the renderer reuses each page whose data did not change (render/reuse.py), and only a changed
+file is parsed again (read/recall.py).
 """
 
 import hashlib
@@ -21,6 +22,7 @@ from typing import Any
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 
+from cryokb.read import recall
 from cryokb.render.render import COMPILED
 from cryokb.render.reuse import Reuse
 
@@ -45,6 +47,7 @@ def start(serve: bool, dirty: bool) -> None:
     if serve and dirty:
         _state["folder"] = Path(tempfile.mkdtemp(prefix="cryokb-preview-"))
         _state["reuse"] = Reuse()
+        recall.remember()
         logging.getLogger("mkdocs.commands.build").addFilter(_Dirty())
 
 
