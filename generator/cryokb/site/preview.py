@@ -43,7 +43,7 @@ class _Dirty(logging.Filter):
 def start(serve: bool, dirty: bool) -> None:
     """Called once when MkDocs starts: only a dirty preview keeps pages on disk."""
     settle()
-    _state.update(serving=serve, folder=None, reuse=None)
+    _state.update(serving=serve, folder=None, reuse=None, texts={})
     if serve and dirty:
         _state["folder"] = Path(tempfile.mkdtemp(prefix="cryokb-preview-"))
         _state["reuse"] = Reuse()
@@ -76,8 +76,9 @@ def reuse() -> Reuse | None:
 
 
 def later(work: Callable[[], None]) -> None:
-    """Run `work` (the search index) once the pages are written, while the browser reloads;
-    the next build waits for it before MkDocs writes a page (`settle`)."""
+    """Run `work` (the search index) once the pages are written, while the browser reloads.
+    The next build does not wait for it unless it empties the built site; the next index
+    waits (`settle`), so the last one reads the last build's pages."""
     settle()
     _state["later"] = threading.Thread(target=work, name="cryokb-search", daemon=True)
     _state["later"].start()
@@ -115,17 +116,18 @@ def keep(pages: Mapping[str, bytes], print_: str, site: Path) -> tuple[dict[str,
     and how many were written."""
     root = folder()
     assert root is not None, "only a dirty preview keeps pages"
-    settle()  # the last build's search index reads the pages this build may rewrite
-    mark = root / ".fingerprint"
+    mark, last = root / ".fingerprint", _state.setdefault("texts", {})
     if not mark.is_file() or mark.read_text() != print_:
+        settle()  # the last build's search index still reads the built pages
         for built in site.iterdir() if site.is_dir() else []:
             shutil.rmtree(built) if built.is_dir() else built.unlink()
     kept, written = {}, 0
     for path, text in pages.items():
         target = kept[path] = root / path
-        if not target.is_file() or target.read_bytes() != text:
+        if last.get(path) != text or not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(text)
+            last[path] = text
             written += 1
     mark.write_text(print_)
     return kept, written

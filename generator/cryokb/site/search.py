@@ -75,7 +75,7 @@ def index(site: Path) -> None:
 
 
 def _timed(site: Path) -> None:
-    with report.phase("search") as said:
+    with report.phase("search", last=False) as said:
         found = pages(site)
         _index(site, found)
         said.append(f"{len(found)} page(s) indexed")
