@@ -146,3 +146,17 @@ def test_the_preview_parses_only_a_changed_file_again(
         bad = [p for p in problems if p.is_error and "nmae" in p.message]
         assert bad and bad[0].file.endswith(target.name) and bad[0].line == line
         kb4.forget_positions()
+
+
+def test_only_a_dirty_preview_remembers_parses() -> None:
+    from cryokb.read import recall
+    from cryokb.site import preview
+
+    try:
+        preview.start(serve=True, dirty=True)
+        assert recall._on[0] and preview.reuse() is not None
+        recall.parsed("x.yaml", "a: 1", lambda n, t: {"a": 1})
+        assert recall._kept
+    finally:
+        preview.start(serve=False, dirty=False)
+    assert not recall._on[0] and not recall._kept and preview.reuse() is None

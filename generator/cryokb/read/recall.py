@@ -14,9 +14,12 @@ _kept: dict[tuple[str, str], bytes] = {}
 _on = [False]
 
 
-def remember() -> None:
-    """Keep parses from now on (the preview calls this once, at its start)."""
-    _on[0] = True
+def remember(on: bool = True) -> None:
+    """Keep parses from now on, or (`on` False) keep nothing: the preview calls this once, at
+    its start."""
+    _on[0] = on
+    if not on:
+        _kept.clear()
 
 
 def parsed(name: str, text: str, parse: Callable[[str, str], T]) -> T:

@@ -47,8 +47,8 @@ def start(serve: bool, dirty: bool) -> None:
     if serve and dirty:
         _state["folder"] = Path(tempfile.mkdtemp(prefix="cryokb-preview-"))
         _state["reuse"] = Reuse()
-        recall.remember()
         logging.getLogger("mkdocs.commands.build").addFilter(_Dirty())
+    recall.remember(serve and dirty)
 
 
 def compiled(env: Environment, **_: Any) -> Environment:
