@@ -85,13 +85,36 @@ SETTLED = "() => document.getAnimations().every(a => a.playState !== 'running')"
 AXE = """(options) => { window.__cryokbAxe = axe.run(document, options); }"""
 AXE_RESULT = """() => window.__cryokbAxe.then((r) => r.violations.map((v) =>
   `${v.id}: ${v.help} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`))"""
+# What decides an element's colours: its tag and classes, and those of every ancestor (the site's
+# stylesheet selects on nothing else; data text carries no style or class, tests/test_injection).
+STYLED = """() => {
+  const key = (el) => el.tagName + [...el.classList].sort().map((c) => '.' + c).join('');
+  const out = new Set();
+  for (const el of document.body.querySelectorAll('*')) {
+    if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+    const path = [];
+    for (let e = el; e && e !== document.body; e = e.parentElement) path.push(key(e));
+    out.add(path.join(' < '));
+  }
+  return [...out];
+}"""
 
 
-def start(page: Any, axe_source: str) -> None:
-    """Start axe-core on the loaded page; it runs in the page's renderer while we go on."""
+def start(page: Any, axe_source: str, seen: set[str] | None = None) -> None:
+    """Start axe-core on the loaded page; it runs in the page's renderer while we go on.
+
+    With `seen` (the styled text of the pages checked before), colour contrast, axe's slowest
+    rule by far, runs only when this page shows text styled in a way no earlier page did; every
+    other rule runs on every page."""
     page.wait_for_function(SETTLED)  # the theme's transitions end before anything is measured
+    options: dict[str, Any] = {"runOnly": {"type": "tag", "values": WCAG}}
+    if seen is not None:
+        styled = set(page.evaluate(STYLED))
+        if styled <= seen:
+            options["rules"] = {"color-contrast": {"enabled": False}}
+        seen |= styled
     page.evaluate(axe_source)
-    page.evaluate(AXE, {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+    page.evaluate(AXE, {**options, "resultTypes": ["violations"]})
 
 
 def measure(page: Any, context: Any, v: Visit) -> None:
@@ -115,37 +138,43 @@ def visit_all(
     viewport: dict[str, int],
     which: Callable[[list[str]], list[str]] = lambda urls: urls,
 ) -> list[Visit]:
-    """Visit each page in a fresh context, two at a time: axe-core runs in each page's own
-    renderer process, so the two runs share the machine's cores."""
+    """Visit each page, two at a time: axe-core runs in each page's own renderer process, so the
+    two runs share the machine's cores. Each of the two tabs, in a browser context of its own,
+    goes from page to page, its cookies and storage emptied after each (a fresh context or tab
+    per page costs more than the page: a new renderer loads the theme's files again)."""
     import axe_playwright_python
 
     axe_source = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    tabs: list[tuple[Any, Any, list[Visit]]] = []
+    for _ in range(2):
+        context = browser.new_context(viewport=viewport)
+        context.add_init_script(COUNT_WRITES)
+        page, now = context.new_page(), [Visit("")]  # now[0]: the visit the tab is on
+
+        def foreign(r: Any, now: list[Visit] = now) -> None:
+            if not (r.url.startswith(base_url) or r.url.startswith("data:")):
+                now[0].foreign.append(r.url)
+
+        page.on("request", foreign)
+        page.on("console", lambda m, now=now: m.type == "error" and now[0].errors.append(m.text))
+        page.on("pageerror", lambda e, now=now: now[0].errors.append(str(e)))
+        tabs.append((page, context, now))
     out: list[Visit] = []
+    seen: set[str] = set()
     open_: list[tuple[Any, Any, Visit]] = []
-    for url in [*which(_urls(site)), None]:
+    for i, url in enumerate([*which(_urls(site)), None]):
         if url is not None:
-            context = browser.new_context(viewport=viewport)
-            context.add_init_script(COUNT_WRITES)
-            page = context.new_page()
-            v = Visit(url)
-            page.on(
-                "request",
-                lambda r, v=v: (
-                    None
-                    if r.url.startswith(base_url) or r.url.startswith("data:")
-                    else v.foreign.append(r.url)
-                ),
-            )
-            page.on(
-                "console", lambda m, v=v: v.errors.append(m.text) if m.type == "error" else None
-            )
-            page.on("pageerror", lambda e, v=v: v.errors.append(str(e)))
+            page, context, now = tabs[i % 2]
+            v = now[0] = Visit(url)
             page.goto(base_url + url.lstrip("/"), wait_until="load")
-            start(page, axe_source)
+            start(page, axe_source, seen)
             open_.append((page, context, v))
         while open_ and (len(open_) == 2 or url is None):
             page, context, v = open_.pop(0)
             measure(page, context, v)
             out.append(v)
-            context.close()
+            page.evaluate("localStorage.clear(); sessionStorage.clear()")
+            context.clear_cookies()
+    for _, context, _ in tabs:
+        context.close()
     return out

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.gates import COUNT_WRITES, PHONE, Visit, measure, start, visit_all
+from tests.gates import COUNT_WRITES, PHONE, STYLED, Visit, measure, start, visit_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 
@@ -58,17 +58,20 @@ def test_each_gate_fails_on_a_broken_page(browser: Any, base_url: str) -> None:
     v = Visit("broken")
     page.on("request", lambda r: None if r.url.startswith(base_url) else v.foreign.append(r.url))
     page.goto(base_url + "disclaimer/")
+    seen = set(page.evaluate(STYLED))  # as if the page had been checked already ...
     page.evaluate("""() => {
       const a = document.querySelector('article');
       a.insertAdjacentHTML('beforeend', '<img src="/nothing.png"><div style="width:900px">x</div>'
-        + '<button style="width:10px;height:10px;padding:0;border:0"></button>');
+        + '<button style="width:10px;height:10px;padding:0;border:0"></button>'
+        + '<p class="planted" style="color:#eee">Faint text</p>');
       localStorage.setItem('x', '1');
       localStorage.removeItem('x');
       document.cookie = 'tracked=1';
       fetch('http://127.0.0.2:9/leak').catch(() => {});
     }""")
-    start(page, (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text())
+    start(page, (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(), seen)
     measure(page, context, v)
+    assert any(x.startswith("color-contrast") for x in v.violations)  # ... but for new styling
     assert any(x.startswith("image-alt") for x in v.violations)
     assert any(x.startswith("button-name") for x in v.violations)
     assert v.overflow and v.small and v.storage and v.cookies

@@ -1,6 +1,7 @@
-"""The site at scale: built from 2,000 synthetic studies (bench/synth.py), no page grows with N.
+"""The site at scale: built from 650 synthetic studies (bench/synth.py), no page grows with N.
 
-Structure, not timing (bench/ measures speed): every page stays under 100 KB of HTML, long lists
+Structure, not timing (bench/ measures speed): no page links to more studies than a list's page
+holds, whatever N is (so 650 studies show what 10,000 would), every page stays under 100 KB, long lists
 are split into pages that link to each other, the search index is split into small chunks
 instead of one file (and into shards that the search page merges), and only the questionnaire
 page loads the questionnaire's scripts.
@@ -19,15 +20,16 @@ import pytest
 
 from bench.synth import generate
 from cryokb.cli import build
+from cryokb.render import pager
 from cryokb.site import search
 from tests.conftest import free_port, serve
-from tests.htmlscan import page_url, resolve, scan
+from tests.htmlscan import Scan, page_url, resolve, scan
 
 pytestmark = pytest.mark.heavy
 
 ROOT = Path(__file__).resolve().parent.parent
-STUDIES = 1000
-SHARD = 600  # pages per Pagefind process here (the site's is 2,000): three shards
+STUDIES = 650  # 65 conditions, more than a matrix page's columns (render/pager.py)
+SHARD = 350  # pages per Pagefind process here (the site's is 2,000): three shards
 LIMIT = 100 * 1024
 
 
@@ -43,11 +45,30 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield out
 
 
+@pytest.fixture(scope="module")
+def scans(big: Path) -> dict[str, Scan]:
+    """Every HTML file of the big site, parsed once."""
+    return {page_url(big, p): scan(p) for p in big.rglob("*.html")}
+
+
 def test_no_page_is_over_100_kb(big: Path) -> None:
     pages = list(big.rglob("*.html"))
     assert len(pages) > STUDIES
     sizes = {page_url(big, p): p.stat().st_size for p in pages}
     assert {url: size for url, size in sizes.items() if size > LIMIT} == {}
+
+
+def test_no_page_links_to_more_studies_than_a_list_page_holds(scans: dict[str, Scan]) -> None:
+    """A page that grew with N would link to ever more studies; none links to more than one
+    page of the longest list holds (render/pager.py), the sitemap aside."""
+    most = max(pager.SIZE.values())
+    assert STUDIES >= 5 * most
+    counts = {}
+    for url, page in scans.items():
+        links = {h.rstrip("/").rsplit("/", 1)[-1] for h in page.links}
+        counts[url] = sum(bool(re.fullmatch(r"synthetic\d{5}", x)) for x in links)
+    assert max(counts.values()) >= pager.SIZE["study"]  # the study list's pages are full
+    assert {url: n for url, n in counts.items() if n > most} == {}
 
 
 def test_long_lists_are_split_into_linked_pages(big: Path) -> None:
@@ -81,11 +102,11 @@ def test_the_search_index_is_split_into_small_chunks(big: Path) -> None:
     assert (big / "pagefind" / "pagefind-entry.json").is_file()
 
 
-def test_only_the_questionnaire_page_loads_its_scripts(big: Path) -> None:
+def test_only_the_questionnaire_page_loads_its_scripts(scans: dict[str, Scan]) -> None:
     loading = {
-        page_url(big, p)
-        for p in big.rglob("*.html")
-        if any("questionnaire" in r and r.endswith(".js") for r in scan(p).resources)
+        url
+        for url, page in scans.items()
+        if any("questionnaire" in r and r.endswith(".js") for r in page.resources)
     }
     assert loading == {"/questionnaire/"}
 
