@@ -7,6 +7,7 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -177,5 +178,5 @@ def mkdocs_serve(config: Path, env: dict[str, str], *options: str) -> Iterator[s
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs stops and cleans up after itself
         server.wait(timeout=60)

@@ -117,13 +117,35 @@ def _results(page: Any) -> dict[str, str]:
       .map((s) => [s.dataset.modality, s.dataset.level]))""")
 
 
-def _run(page: Any, base_url: str, answers: dict[str, str]) -> dict[str, str]:
+def _click_answer(page: Any, answers: dict[str, str]) -> None:
+    """Click each answer, then Continue (the keyboard's way is `_keyboard_answer`)."""
+    page.evaluate(
+        """(answers) => {  // in the form's order: a follow-up shows once its question is asked
+          for (const [q, a] of answers) {
+            const radio = document.querySelector(
+              `#cryokb-questionnaire input[name='q-${q}'][value='${a}']`);
+            if (radio && radio.closest('fieldset').checkVisibility()) radio.click();
+          }
+        }""",
+        list(answers.items()),
+    )
+    page.get_by_role("button", name="Continue").click()
+
+
+def _run(
+    page: Any, base_url: str, answers: dict[str, str], keyboard: bool = True
+) -> dict[str, str]:
+    """Answer, continue and see the results, by keyboard alone or (to check what the results
+    say of many answer sets: tests/test_questionnaire_js.py checks all their logic) by clicks."""
     page.goto(base_url + "questionnaire/")
     page.locator("#cryokb-questionnaire form").wait_for()
     loaded = len(page.requests)
-    _keyboard_answer(page, answers)
+    (_keyboard_answer if keyboard else _click_answer)(page, answers)
     assert _active(page)["text"] == "Check your answers"
-    _tab_to(page, "See the results")
+    if keyboard:
+        _tab_to(page, "See the results")
+    else:
+        page.get_by_role("button", name="See the results").click()
     got = _results(page)
     assert _active(page)["text"] == "What your answers mean for each cold treatment"
     assert page.locator(".cq-result").get_attribute("role") == "status"
@@ -150,7 +172,7 @@ def test_all_no_gives_no_reason_found_with_limits(page: Any, base_url: str) -> N
 def test_one_yes_flags_its_contraindication(page: Any, base_url: str, question: str) -> None:
     answers = dict.fromkeys(IDS, "no")
     answers[question] = "yes"
-    got = _run(page, base_url, answers)
+    got = _run(page, base_url, answers, keyboard=False)
     item = next(q for q in Q["questions"] if q["id"] == question)
     expected = {m: r.level for m, r in evaluate(Q, TABLE, answers).items()}  # type: ignore[arg-type]
     assert got == expected

@@ -1,8 +1,8 @@
 """The site at scale: built from 650 synthetic studies (bench/synth.py), no page grows with N.
 
 Structure, not timing (bench/ measures speed): no page links to more studies than a list's page
-holds, whatever N is (so 650 studies show what 10,000 would), every page stays under 100 KB, long lists
-are split into pages that link to each other, the search index is split into small chunks
+holds, whatever N is (so 650 studies show what 10,000 would), every page stays under 100 KB, long
+lists are split into pages that link to each other, the search index is split into small chunks
 instead of one file (and into shards that the search page merges), and only the questionnaire
 page loads the questionnaire's scripts.
 """
@@ -62,7 +62,6 @@ def test_no_page_links_to_more_studies_than_a_list_page_holds(scans: dict[str, S
     """A page that grew with N would link to ever more studies; none links to more than one
     page of the longest list holds (render/pager.py), the sitemap aside."""
     most = max(pager.SIZE.values())
-    assert STUDIES >= 5 * most
     counts = {}
     for url, page in scans.items():
         links = {h.rstrip("/").rsplit("/", 1)[-1] for h in page.links}

@@ -49,10 +49,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     for part in (TEMPLATES, "overrides", "data"):  # watch the copies
         text = text.replace(str(ROOT / part), str(tmp / part))
     config.write_text(text)
+    (tmp / "tmp").mkdir()
     env = {**os.environ, "CRYOKB_DATA": str(tmp / "data"), "PYTHONPATH": str(tmp / "generator")}
+    env["TMPDIR"] = str(tmp / "tmp")  # where the preview keeps its pages (site/preview.py)
     with mkdocs_serve(config, env, "--dirty") as url:  # as `make serve` runs it
         _until(url, lambda t: "<html" in t, seconds=120)
+        assert [p for p in (tmp / "tmp").iterdir() if p.name.startswith("cryokb-preview-")]
         yield url, tmp
+    assert list((tmp / "tmp").iterdir()) == []  # stopped as by Ctrl-C, it leaves nothing behind
 
 
 def _condition(tmp: Path) -> tuple[Path, str]:

@@ -10,6 +10,7 @@ the renderer reuses each page whose data did not change (render/reuse.py), and o
 file is parsed again (read/recall.py).
 """
 
+import atexit
 import hashlib
 import logging
 import shutil
@@ -46,6 +47,7 @@ def start(serve: bool, dirty: bool) -> None:
     _state.update(serving=serve, folder=None, reuse=None, texts={})
     if serve and dirty:
         _state["folder"] = Path(tempfile.mkdtemp(prefix="cryokb-preview-"))
+        atexit.register(shutil.rmtree, _state["folder"], ignore_errors=True)  # on Ctrl-C too
         _state["reuse"] = Reuse()
         logging.getLogger("mkdocs.commands.build").addFilter(_Dirty())
     recall.remember(serve and dirty)
