@@ -174,9 +174,16 @@ def mkdocs_serve(config: Path, env: dict[str, str], *options: str) -> Iterator[s
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), *address],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # pytest-xdist's workers ignore Ctrl-C, and a child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs stops and cleans up after itself
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+            raise AssertionError("mkdocs serve did not stop on Ctrl-C") from None

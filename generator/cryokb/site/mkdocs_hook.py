@@ -15,10 +15,6 @@ from cryokb.site import docs, policy, preview, publish, report, search
 _state: dict[str, Any] = {}  # the checked data, where it is published, each page's data file
 
 
-def on_startup(command: str, dirty: bool = False, **_: Any) -> None:  # once, not per rebuild
-    preview.start(command == "serve", dirty)
-
-
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = publish.data_root(Path(str(config.config_file_path)))
     with report.phase("check") as said:  # errors stop a build; serve shows them as a page
@@ -52,6 +48,7 @@ def on_post_page(output: str, page: Page, **_: Any) -> str:  # the policy (polic
 
 on_post_template = policy.on_template  # and on 404.html
 on_env = preview.compiled  # the theme's compiled templates, kept between builds
+on_startup, on_shutdown = preview.startup, preview.stop  # once a process: the preview's folder
 
 
 def on_post_build(config: MkDocsConfig) -> None:

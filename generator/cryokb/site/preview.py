@@ -10,7 +10,6 @@ the renderer reuses each page whose data did not change (render/reuse.py), and o
 file is parsed again (read/recall.py).
 """
 
-import atexit
 import hashlib
 import logging
 import shutil
@@ -47,10 +46,23 @@ def start(serve: bool, dirty: bool) -> None:
     _state.update(serving=serve, folder=None, reuse=None, texts={})
     if serve and dirty:
         _state["folder"] = Path(tempfile.mkdtemp(prefix="cryokb-preview-"))
-        atexit.register(shutil.rmtree, _state["folder"], ignore_errors=True)  # on Ctrl-C too
         _state["reuse"] = Reuse()
         logging.getLogger("mkdocs.commands.build").addFilter(_Dirty())
     recall.remember(serve and dirty)
+
+
+def startup(command: str, dirty: bool = False, **_: Any) -> None:
+    """MkDocs' `on_startup`, once a process, not per rebuild."""
+    start(command == "serve", dirty)
+
+
+def stop() -> None:
+    """MkDocs' `on_shutdown` (the server stopped, as by Ctrl-C), before MkDocs removes its
+    built site: the last search index ends, and the kept pages are removed."""
+    settle()
+    if root := folder():
+        shutil.rmtree(root, ignore_errors=True)
+    _state["folder"] = None
 
 
 def compiled(env: Environment, **_: Any) -> Environment:
