@@ -56,6 +56,11 @@ def scan(path: Path) -> Scan:
     return p.scan
 
 
+def scan_site(site: Path) -> dict[str, Scan]:
+    """Every HTML file under `site`, parsed once, by its URL (`page_url`)."""
+    return {page_url(site, html): scan(html) for html in site.rglob("*.html")}
+
+
 def page_url(site: Path, html: Path) -> str:
     """`/conditions/neck-pain/` for site/conditions/neck-pain/index.html."""
     rel = html.relative_to(site).as_posix()

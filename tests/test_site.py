@@ -12,7 +12,7 @@ from cryokb.render.figures import effect, quantity
 from cryokb.render.links import Index, served
 from cryokb.rules.check import check_dir
 from cryokb.rules.urls import STABLE
-from tests.htmlscan import page_url, resolve, scan
+from tests.htmlscan import page_url, resolve, scan, scan_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,9 +125,8 @@ def test_cross_links_resolve_in_both_directions(site: Path, kb: KnowledgeBase) -
 
 def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
     checked = 0
-    scans = {html: scan(html) for html in site.rglob("*.html")}  # each page parsed once
-    for html, page in scans.items():
-        url = page_url(site, html)
+    scans = scan_site(site)  # each page parsed once
+    for url, page in scans.items():
         for href in page.all_links:
             hit = resolve(site, url, href)
             if hit is None:
@@ -135,7 +134,7 @@ def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
             path, fragment = hit
             assert path.exists(), f"{url}: broken link {href}"
             if fragment and path.suffix == ".html":
-                assert fragment in (scans.get(path) or scan(path)).ids, f"{url}: missing {href}"
+                assert fragment in scans[page_url(site, path)].ids, f"{url}: missing {href}"
             checked += 1
     assert checked > 1000
 
