@@ -5,6 +5,8 @@ build of the edited data; an override edit or a fixed data error rebuilds every 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from cryokb.site import preview
+from cryokb.site import preview, search
 from tests.conftest import ROOT, fixture_config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
@@ -102,3 +104,26 @@ def test_after_a_data_error_is_fixed_every_page_is_whole_again(project: Path) ->
     fixed = _build(project, "site")
     assert not [p for p, (_, html) in fixed.items() if b"The data has problems" in html]
     _same_as_clean(project, fixed)
+
+
+def test_a_new_build_stops_the_last_search_index(project: Path) -> None:
+    """On 2 cores the last save's index would slow the next build: the build stops it."""
+    stopped: list[bool] = []
+    preview.later(lambda stop: stopped.append(stop.wait(60)))  # as the index waits on Pagefind
+    _build(project, "site")  # the hook halts the running work first, then indexes again
+    assert stopped == [True]
+    preview.settle()
+    assert (project / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_a_stopped_index_kills_pagefind_and_writes_nothing(tmp_path: Path) -> None:
+    stop = threading.Event()
+    threading.Timer(0.2, stop.set).start()
+    with pytest.raises(search.Stopped):
+        search._run(["sleep", "60"], stop)  # a real process, killed once stop is set
+    (tmp_path / "a.html").write_text(f"<main {search.BODY}>a</main>")
+    with pytest.raises(search.Stopped):
+        search.pages(tmp_path, stop)
+    assert search.pages(tmp_path) == [tmp_path / "a.html"]
+    with pytest.raises(subprocess.CalledProcessError):  # and a failure still fails
+        search._run(["false"], threading.Event())

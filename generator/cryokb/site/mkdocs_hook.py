@@ -16,6 +16,7 @@ _state: dict[str, Any] = {}  # the checked data, where it is published, each pag
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    preview.halt()  # a preview's new build: the last one's search index stops, and is redone
     root = publish.data_root(Path(str(config.config_file_path)))
     with report.phase("check") as said:  # errors stop a build; serve shows them as a page
         kb, found = check.check_dir(root, content=Path(config.docs_dir))

@@ -4,10 +4,12 @@ pages an edit touched (its own dirty test: the source is newer than the built pa
 
 Anything every page depends on (mkdocs.yml, the theme overrides, the includes, the templates,
 the set of pages and their edit links) goes into a fingerprint; when it changes, every page is
-rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages in memory. The
-search index of a preview is written after the build, while the browser already reloads, and
-the renderer reuses each page whose data did not change (render/reuse.py), and only a changed
-file is parsed again (read/recall.py).
+rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages in memory.
+
+The search index of a preview is written after the build, while the browser already reloads,
+and is stopped when the next build begins (which writes it again), so a quick second save does
+not share the cores with the first save's index. The renderer reuses each page whose data did
+not change (render/reuse.py), and only a changed file is parsed again (read/recall.py).
 """
 
 import hashlib
@@ -58,8 +60,8 @@ def startup(command: str, dirty: bool = False, **_: Any) -> None:
 
 def stop() -> None:
     """MkDocs' `on_shutdown` (the server stopped, as by Ctrl-C), before MkDocs removes its
-    built site: the last search index ends, and the kept pages are removed."""
-    settle()
+    built site: the last search index stops, and the kept pages are removed."""
+    halt()
     if root := folder():
         shutil.rmtree(root, ignore_errors=True)
     _state["folder"] = None
@@ -89,13 +91,20 @@ def reuse() -> Reuse | None:
     return kept
 
 
-def later(work: Callable[[], None]) -> None:
-    """Run `work` (the search index) once the pages are written, while the browser reloads.
-    The next build does not wait for it unless it empties the built site; the next index
-    waits (`settle`), so the last one reads the last build's pages."""
+def later(work: Callable[[threading.Event], None]) -> None:
+    """Run `work` (the search index) once the pages are written, while the browser reloads;
+    `work` returns early once its event is set (`halt`, when the next build begins)."""
     settle()
-    _state["later"] = threading.Thread(target=work, name="cryokb-search", daemon=True)
+    _state["stop"] = stop = threading.Event()
+    _state["later"] = threading.Thread(target=work, args=(stop,), name="cryokb-search", daemon=True)
     _state["later"].start()
+
+
+def halt() -> None:
+    """A build begins: stop what `later` started, since the build writes the index again."""
+    if stop := _state.get("stop"):
+        stop.set()
+    settle()
 
 
 def settle() -> None:

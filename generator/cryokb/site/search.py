@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 import pagefind_bin
@@ -45,14 +46,44 @@ OPTIONS = [
     ),
     "--silent",
 ]
+NEVER = threading.Event()  # a full build's index is never stopped
+POLL = 0.05  # seconds between looks at the preview's stop signal while Pagefind runs
 
 
-def pages(site: Path) -> list[Path]:
+class Stopped(Exception):
+    """The preview's next build began: it writes the index again, so this one stops."""
+
+
+def _run(command: list[str], stop: threading.Event) -> None:
+    """Run `command` as `subprocess.run(check=True)` would, but kill it once `stop` is set."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        while True:
+            try:
+                out, err = proc.communicate(timeout=POLL)
+                break
+            except subprocess.TimeoutExpired:
+                if stop.is_set():
+                    proc.kill()
+                    proc.communicate()
+                    raise Stopped from None
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, command, out, err)
+
+
+def pages(site: Path, stop: threading.Event = NEVER) -> list[Path]:
     """The pages to index: those that mark their body (not search, 404 or list pages 2, 3...)."""
-    return sorted(p for p in site.rglob("*.html") if BODY in p.read_text(encoding="utf-8"))
+    found = []
+    for path in site.rglob("*.html"):
+        if stop.is_set():
+            raise Stopped
+        if BODY in path.read_text(encoding="utf-8"):
+            found.append(path)
+    return sorted(found)
 
 
-def _shard(site: Path, files: list[Path], out: Path) -> None:
+def _shard(site: Path, files: list[Path], out: Path, stop: threading.Event) -> None:
     with tempfile.TemporaryDirectory(dir=site.parent) as tmp:
         for f in files:
             link = Path(tmp) / f.relative_to(site)
@@ -62,28 +93,32 @@ def _shard(site: Path, files: list[Path], out: Path) -> None:
             except OSError:  # a file system without hard links
                 shutil.copyfile(f, link)
         command = [str(BINARY), "--site", tmp, "--output-path", str(out), *OPTIONS]
-        subprocess.run(command, check=True, capture_output=True, text=True)
+        _run(command, stop)
 
 
 def index(site: Path) -> None:
     """Write the search index of the built site in `site`. In the dirty preview it is written
-    while the browser reloads the page (the next build waits for it, site/preview.py)."""
+    while the browser reloads the page, and stopped when the next build begins, which writes it
+    again (site/preview.py): on 2 cores it would otherwise slow that build down."""
     if preview.folder() is not None:
-        preview.later(lambda: _timed(site))
+        preview.later(lambda stop: _timed(site, stop))
     else:
-        _timed(site)
+        _timed(site, NEVER)
 
 
-def _timed(site: Path) -> None:
+def _timed(site: Path, stop: threading.Event) -> None:
     with report.phase("search", last=False) as said:
-        found = pages(site)
-        _index(site, found)
-        said.append(f"{len(found)} page(s) indexed")
+        try:
+            found = pages(site, stop)
+            _index(site, found, stop)
+            said.append(f"{len(found)} page(s) indexed")
+        except Stopped:
+            said.append("stopped for a newer build")
 
 
-def _index(site: Path, found: list[Path]) -> None:
+def _index(site: Path, found: list[Path], stop: threading.Event = NEVER) -> None:
     shards = [found[i : i + SHARD] for i in range(0, len(found), SHARD)] or [[]]
     names = [FOLDER] + [f"{FOLDER}/shard-{n}" for n in range(1, len(shards))]
     for name, files in zip(names, shards, strict=True):
-        _shard(site, files, site / name)
+        _shard(site, files, site / name, stop)
     (site / FOLDER / "shards.json").write_text(json.dumps(names[1:]) + "\n", encoding="utf-8")
