@@ -30,6 +30,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     text = config.read_text().replace(str(ROOT / "overrides"), str(tmp_path / "overrides"))
     config.write_text(text.replace(str(ROOT / "data"), str(tmp_path / "data")))
     monkeypatch.setenv("CRYOKB_DATA", str(tmp_path / "data"))
+    monkeypatch.setattr(preview, "QUIET", 0.0)  # index at once (one test sets the quiet wait)
     preview.start(serve=True, dirty=True)
     yield tmp_path
     preview.start(serve=False, dirty=False)
@@ -114,6 +115,16 @@ def test_a_new_build_stops_the_last_search_index(project: Path) -> None:
     assert stopped == [True]
     preview.settle()
     assert (project / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_a_burst_of_saves_indexes_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index waits for a quiet moment: a build within it means the index never starts."""
+    monkeypatch.setattr(preview, "QUIET", 30.0)
+    ran: list[str] = []
+    preview.later(lambda stop: ran.append("indexed"))
+    preview.halt()  # the next save's build begins
+    preview.settle()
+    assert ran == []
 
 
 def test_a_stopped_index_kills_pagefind_and_writes_nothing(tmp_path: Path) -> None:

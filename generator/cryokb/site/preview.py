@@ -31,6 +31,9 @@ from cryokb.render.reuse import Reuse
 # Kept here, not in the hook: MkDocs loads the hook's module afresh on every rebuild.
 _state: dict[str, Any] = {"serving": False, "folder": None, "reuse": None}
 
+# Seconds after a preview's build before its search index starts: a save soon after (an editor's
+# second thought, a formatter's rewrite) then builds alone on the cores.
+QUIET = 1.0
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
@@ -62,6 +65,7 @@ def stop() -> None:
     """MkDocs' `on_shutdown` (the server stopped, as by Ctrl-C), before MkDocs removes its
     built site: the last search index stops, and the kept pages are removed."""
     halt()
+    settle()
     if root := folder():
         shutil.rmtree(root, ignore_errors=True)
     _state["folder"] = None
@@ -92,19 +96,26 @@ def reuse() -> Reuse | None:
 
 
 def later(work: Callable[[threading.Event], None]) -> None:
-    """Run `work` (the search index) once the pages are written, while the browser reloads;
-    `work` returns early once its event is set (`halt`, when the next build begins)."""
+    """Run `work` (the search index) once the pages are written and `QUIET` seconds pass with
+    no new build, while the browser reloads; `work` returns early once its event is set (`halt`,
+    when the next build begins). A burst of saves thus indexes once, after the last."""
     settle()
     _state["stop"] = stop = threading.Event()
-    _state["later"] = threading.Thread(target=work, args=(stop,), name="cryokb-search", daemon=True)
+
+    def run() -> None:
+        if not stop.wait(QUIET):
+            work(stop)
+
+    _state["later"] = threading.Thread(target=run, name="cryokb-search", daemon=True)
     _state["later"].start()
 
 
 def halt() -> None:
-    """A build begins: stop what `later` started, since the build writes the index again."""
+    """A build begins: tell what `later` started to stop, since the build writes the index
+    again. The build does not wait for it to end (the next `later` does): it only removes
+    its own temporary files."""
     if stop := _state.get("stop"):
         stop.set()
-    settle()
 
 
 def settle() -> None:

@@ -86,6 +86,8 @@ def pages(site: Path, stop: threading.Event = NEVER) -> list[Path]:
 def _shard(site: Path, files: list[Path], out: Path, stop: threading.Event) -> None:
     with tempfile.TemporaryDirectory(dir=site.parent) as tmp:
         for f in files:
+            if stop.is_set():
+                raise Stopped
             link = Path(tmp) / f.relative_to(site)
             link.parent.mkdir(parents=True, exist_ok=True)
             try:
