@@ -114,23 +114,27 @@ def walk(data: Any) -> list[tuple[Path_, Any]]:
     return out
 
 
+def strings(data: Any) -> Iterator[tuple[object, str]]:
+    """Every string in nested data, with the key it sits under (None in a list or at the top)."""
+    stack: list[tuple[object, Any]] = [(None, data)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, str):
+            yield key, value
+        elif isinstance(value, dict):
+            stack.extend(value.items())
+        elif isinstance(value, list):
+            stack.extend((None, item) for item in value)
+
+
 def cited(data: Any) -> set[str]:
     """The keys of the sources nested data cites: its `ref` fields and [@key] markers."""
     found: set[str] = set()
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if "[@" in value:
-                found.update(CITE.findall(value))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if key == "ref" and isinstance(item, str):
-                    found.add(item)
-                else:
-                    stack.append(item)
-        elif isinstance(value, list):
-            stack.extend(value)
+    for key, value in strings(data):
+        if key == "ref":
+            found.add(value)
+        elif "[@" in value:
+            found.update(CITE.findall(value))
     return found
 
 

@@ -118,7 +118,9 @@ def _decisions(r: Renderer, kb: KnowledgeBase, reuse: Reuse) -> dict[str, Page]:
         return Page.of(page, data_path(c))
 
     return {
-        f"decide/{c.id}.md": reuse.pages("decision", c, r.ledger, partial(aid, c))
+        f"decide/{c.id}.md": reuse.pages(
+            "decision", c, r.ledger, partial(aid, c), also=reuse.treatments
+        )
         for c in decision.conditions(kb, r.index)
     }
 

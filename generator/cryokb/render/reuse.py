@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
-from cryokb.read.model import CITE, Entity, KnowledgeBase
+from cryokb.read.model import CITE, Entity, KnowledgeBase, strings
 from cryokb.render.ledger import Ledger
 
 T = TypeVar("T")
@@ -32,17 +32,10 @@ CHARTED = {"modality": ("modality", "protocol"), "condition": ("modality",)}
 def _names(data: Any) -> set[str]:
     """Every string in nested data, and every key cited in one: what may name another entity."""
     found: set[str] = set()
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            found.add(value)
-            if "[@" in value:
-                found.update(CITE.findall(value))
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
+    for _, value in strings(data):
+        found.add(value)
+        if "[@" in value:
+            found.update(CITE.findall(value))
     return found
 
 
@@ -98,14 +91,16 @@ class Reuse:
         make: Callable[[], T],
         reads: Iterable[Entity] = (),
         extra: object = None,
+        also: Iterable[Key] = (),
     ) -> T:
         """`make()`'s result for `e`'s `what`, rendered again only if what it reads changed: by
-        default `e`'s neighbourhood, else `e` and `reads`, and `extra` (what else it shows)."""
+        default `e`'s neighbourhood, else `e` and `reads`; and the entities `also` names (as
+        `treatments`, which a decision aid shows), and `extra` (what else it shows)."""
         if not self.keep:
             return make()
         key = (e.kind, e.id)
-        near = {key, *((r.kind, r.id) for r in reads)} if reads else self.reads[key]
-        near |= self.treatments if what == "decision" else set()
+        near = {key, *((r.kind, r.id) for r in reads)} if reads else set(self.reads[key])
+        near.update(also)
         digest = _digest(self.shared, what, extra, sorted((k, self.own[k]) for k in near))
         kept = self.kept.get((what, key))
         if kept and kept[0] == digest:
