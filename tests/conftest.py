@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -164,6 +165,20 @@ def page(browser: object, base_url: str) -> Iterator[object]:
     pg.on("request", lambda r: pg.requests.append(r.url))
     yield pg
     context.close()
+
+
+def search_results(page: Any, base_url: str, query: str) -> list[str]:
+    """The result links for `query`, typed into the search page's box."""
+    page.goto(base_url + "search/")
+    ui = page.locator("#cryokb-search")  # Pagefind's box, not the header's form
+    box = ui.get_by_role("searchbox").or_(ui.get_by_role("textbox")).first
+    box.fill(query)
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    return list(
+        page.locator(".pagefind-ui__result-link").evaluate_all(
+            "els => els.map(e => new URL(e.href).pathname)"
+        )
+    )
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cryokb.rules.check import check_dir
-from tests.conftest import ROOT
+from tests.conftest import ROOT, search_results
 
 pytestmark = pytest.mark.browser
 
@@ -85,30 +85,16 @@ def test_protocols_print_without_site_chrome(page: Any, base_url: str) -> None:
     assert "up to 20 minutes" in page.locator("#parameters ~ div table").first.inner_text()
 
 
-def _search(page: Any, base_url: str, query: str) -> list[str]:
-    """The result links for `query`, typed into the search page's box."""
-    page.goto(base_url + "search/")
-    ui = page.locator("#cryokb-search")  # Pagefind's box, not the header's form
-    box = ui.get_by_role("searchbox").or_(ui.get_by_role("textbox")).first
-    box.fill(query)
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
-    return list(
-        page.locator(".pagefind-ui__result-link").evaluate_all(
-            "els => els.map(e => new URL(e.href).pathname)"
-        )
-    )
-
-
 def test_search_finds_a_study_by_title_author_doi_and_condition(page: Any, base_url: str) -> None:
     kb, _ = check_dir(ROOT / "data")
     study = kb.get("study", "bleakley2012cwi")
     ref = kb.references[study.id]
     url = f"/studies/{study.id}/"
-    assert url in _search(page, base_url, "cold-water immersion preventing muscle soreness")
-    assert url in _search(page, base_url, ref.get("author").split(",")[0])  # first author
-    assert _search(page, base_url, ref.get("doi"))[0] == url
+    assert url in search_results(page, base_url, "cold-water immersion preventing muscle soreness")
+    assert url in search_results(page, base_url, ref.get("author").split(",")[0])  # first author
+    assert search_results(page, base_url, ref.get("doi"))[0] == url
     condition = kb.get("condition", "neck-pain")
-    assert _search(page, base_url, condition["name"])[0] == "/conditions/neck-pain/"
+    assert search_results(page, base_url, condition["name"])[0] == "/conditions/neck-pain/"
     assert all(r.startswith(base_url) for r in page.requests)  # no third party
 
 

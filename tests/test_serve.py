@@ -10,10 +10,12 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import ROOT, TEMPLATES, fixture_config, mkdocs_serve
+from tests.conftest import ROOT, TEMPLATES, fixture_config, mkdocs_serve, search_results
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -119,3 +121,33 @@ def test_an_override_edit_reaches_the_page(served: tuple[str, Path]) -> None:
         _until(url + "assets/cryokb/cryokb.css", lambda t: "override preview marker" in t)
     finally:
         css.write_text(text)
+
+
+@pytest.mark.browser
+def test_search_follows_the_last_of_quick_saves(served: tuple[str, Path], browser: Any) -> None:
+    """A save's build stops the last save's search index, which starts a second after a build:
+    after two quick saves the served search still finds the second one's words."""
+    url, tmp = served
+    path, cid = _condition(tmp)
+    text = path.read_text()
+    name = next(line for line in text.splitlines() if line.startswith("name:"))
+    try:
+        path.write_text(text.replace(name, "name: Firstburst condition"))
+        _until(url + f"conditions/{cid}/", lambda t: "Firstburst" in t)
+        path.write_text(text.replace(name, "name: Secondburst condition"))  # within the second
+        _until(url + f"conditions/{cid}/", lambda t: "Secondburst" in t)
+        found: list[str] = []
+        for _ in range(10):  # the index is written a second or so after the build
+            context = browser.new_context()  # a new cache: the index files change
+            try:
+                found = search_results(context.new_page(), url, "Secondburst")
+            except PlaywrightTimeout:
+                found = []
+            finally:
+                context.close()
+            if f"/conditions/{cid}/" in found:
+                break
+        assert f"/conditions/{cid}/" in found
+    finally:
+        path.write_text(text)
+    _until(url + f"conditions/{cid}/", lambda t: "burst" not in t)
