@@ -1,6 +1,7 @@
 """The editor's preview, driven through a real `mkdocs serve`: a data edit, a template edit and an
 override edit each reach the served page; a data error shows as a page naming file and line, the
-server keeps answering, and the site comes back when the file is fixed."""
+server keeps answering, and the site comes back when the file is fixed; the search index follows
+the last of two quick saves."""
 
 from __future__ import annotations
 
