@@ -250,6 +250,12 @@ def git_repo(tmp_path: Path) -> Path:
     return repo
 
 
+def _diff(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What `cryokb diff main` prints for the edited data; it must succeed."""
+    assert main(["diff", "main", "--data", str(git_repo / "data")]) == 0
+    return capsys.readouterr().out
+
+
 def test_diff_shows_a_changed_finding_old_beside_new(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -261,8 +267,7 @@ def test_diff_shows_a_changed_finding_old_beside_new(
         "plain: We are uncertain whether the chamber reduces soreness.",
     )
     (git_repo / "data" / "guidelines" / "guide2021.yaml").unlink()
-    assert main(["diff", "main", "--data", str(git_repo / "data")]) == 0
-    out = capsys.readouterr().out
+    out = _diff(git_repo, capsys)
     assert "| trial2020 | Soreness | certainty | low | very-low |" in out
     assert (
         "| trial2020 | Soreness | plain | The chamber may reduce soreness. | "
@@ -288,8 +293,7 @@ def test_diff_shows_a_changed_grade_part_by_part(
         "      rate_up: [{factor: large-effect, reason: A big drop.}]\n",
     )
     assert check_dir(git_repo / "data")[1] == []  # the edit is valid data
-    assert main(["diff", "main", "--data", str(git_repo / "data")]) == 0
-    out = capsys.readouterr().out
+    out = _diff(git_repo, capsys)
     assert "| trial2020 | Soreness | grade.start | high | low |" in out
     assert (
         "| trial2020 | Soreness | grade.imprecision | very-serious: Ten people. "
@@ -303,10 +307,8 @@ def test_diff_shows_a_changed_grade_part_by_part(
 def test_diff_says_when_no_finding_or_grade_changes(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["diff", "main", "--data", str(git_repo / "data")]) == 0
-    assert "No finding changes its certainty, direction, wording or grade." in (
-        capsys.readouterr().out
-    )
+    out = _diff(git_repo, capsys)
+    assert "No finding changes its certainty, direction, wording or grade." in out
 
 
 def test_diff_without_the_ref_is_a_clear_error(

@@ -86,33 +86,30 @@ def test_the_new_hazards_have_a_cell_everywhere_and_a_question() -> None:
         assert sid in kb.get("modality", modality)["side_effects"], sid
 
 
-def test_a_cell_only_the_article_supports_says_so_on_its_pages(tmp_path: Path) -> None:
+def _with_source_kind(tmp_path: Path, kind: str) -> tuple[KnowledgeBase, dict[str, str]]:
+    """The fixture with its one safety source marked as `kind`: checked, and its pages."""
     data = tmp_path / "data"
     shutil.copytree(FIXTURE, data)
     bib = data / "references.bib"
-    popular = bib.read_text().replace("@misc{src2020,", "@misc{src2020,\n  kind  = {popular},")
-    bib.write_text(popular)
+    bib.write_text(
+        bib.read_text().replace("@misc{src2020,", f"@misc{{src2020,\n  kind  = {{{kind}}},")
+    )
     kb, problems = check_dir(data, today=TODAY)
-    assert problems == [] and popular_only_cells(kb) == [("chamber", "heart-disease")]
-    site = Site("https://cryokb.test/", "")
-    pages = {path: page.content for path, page in render(kb, TODAY, site).items()}
+    assert problems == []
+    return kb, _pages(kb)
+
+
+def test_a_cell_only_the_article_supports_says_so_on_its_pages(tmp_path: Path) -> None:
+    kb, pages = _with_source_kind(tmp_path, "popular")
+    assert popular_only_cells(kb) == [("chamber", "heart-disease")]
     assert MARKER in pages["modalities/chamber.md"]
     assert MARKER in pages["contraindications/heart-disease.md"]
     clinical, _ = check_dir(FIXTURE, today=TODAY)
-    plain = {path: page.content for path, page in render(clinical, TODAY, site).items()}
-    assert MARKER not in plain["modalities/chamber.md"]
+    assert MARKER not in _pages(clinical)["modalities/chamber.md"]
 
 
 def test_a_cell_only_a_makers_list_supports_says_so_on_its_pages(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE, data)
-    bib = data / "references.bib"
-    maker = bib.read_text().replace("@misc{src2020,", "@misc{src2020,\n  kind  = {manufacturer},")
-    bib.write_text(maker)
-    kb, problems = check_dir(data, today=TODAY)
-    assert problems == []
-    site = Site("https://cryokb.test/", "")
-    pages = {path: page.content for path, page in render(kb, TODAY, site).items()}
+    _, pages = _with_source_kind(tmp_path, "manufacturer")
     said = "Only a maker's published list gives this"
     assert said in pages["modalities/chamber.md"] and MARKER not in pages["modalities/chamber.md"]
 
