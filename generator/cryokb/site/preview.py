@@ -6,9 +6,9 @@ Anything every page depends on (mkdocs.yml, the theme overrides, the includes, t
 the set of pages and their edit links) goes into a fingerprint; when it changes, every page is
 rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages in memory.
 
-The search index of a preview is written after the build, while the browser already reloads,
-and is stopped when the next build begins (which writes it again), so a quick second save does
-not share the cores with the first save's index. The renderer reuses each page whose data did
+The search index of a preview is written after the build, while the browser already reloads:
+it starts a second later (`QUIET`), and the next build stops it and writes it again, so a quick
+second save does not share the cores with the first save's index. The renderer reuses each page whose data did
 not change (render/reuse.py), and only a changed file is parsed again (read/recall.py).
 """
 
