@@ -8,8 +8,9 @@ rewritten and so rebuilt. `mkdocs build` and a plain `mkdocs serve` keep pages i
 
 The search index of a preview is written after the build, while the browser already reloads:
 it starts a second later (`QUIET`), and the next build stops it and writes it again, so a quick
-second save does not share the cores with the first save's index. The renderer reuses each page whose data did
-not change (render/reuse.py), and only a changed file is parsed again (read/recall.py).
+second save does not share the cores with the first save's index. The renderer reuses each
+page whose data did not change (render/reuse.py), and only a changed file is parsed again
+(read/recall.py).
 """
 
 import hashlib
