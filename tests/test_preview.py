@@ -110,7 +110,14 @@ def test_after_a_data_error_is_fixed_every_page_is_whole_again(project: Path) ->
 def test_a_new_build_stops_the_last_search_index(project: Path) -> None:
     """On 2 cores the last save's index would slow the next build: the build stops it."""
     stopped: list[bool] = []
-    preview.later(lambda stop: stopped.append(stop.wait(60)))  # as the index waits on Pagefind
+    began = threading.Event()
+
+    def work(stop: threading.Event) -> None:  # as the index waits on Pagefind
+        began.set()
+        stopped.append(stop.wait(60))
+
+    preview.later(work)
+    assert began.wait(10)
     _build(project, "site")  # the hook halts the running work first, then indexes again
     assert stopped == [True]
     preview.settle()
