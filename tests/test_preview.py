@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,14 +135,19 @@ def test_a_burst_of_saves_indexes_once(project: Path, monkeypatch: pytest.Monkey
     assert ran == []
 
 
-def test_a_stopped_index_kills_pagefind_and_writes_nothing(tmp_path: Path) -> None:
+def test_a_stopped_index_kills_its_process(tmp_path: Path) -> None:
+    """Stopped, the index kills Pagefind at once: a command that would write a file after a
+    second never writes it. A failing command still fails, as `subprocess.run(check=True)`."""
+    done = tmp_path / "finished"
     stop = threading.Event()
-    threading.Timer(0.2, stop.set).start()
+    threading.Timer(0.1, stop.set).start()
     with pytest.raises(search.Stopped):
-        search._run(["sleep", "60"], stop)  # a real process, killed once stop is set
+        search._run(["sh", "-c", f"sleep 1 && touch {done}"], stop)
+    time.sleep(1.5)  # past the time the command would have finished
+    assert not done.exists()
     (tmp_path / "a.html").write_text(f"<main {search.BODY}>a</main>")
     with pytest.raises(search.Stopped):
-        search.pages(tmp_path, stop)
-    assert search.pages(tmp_path) == [tmp_path / "a.html"]
-    with pytest.raises(subprocess.CalledProcessError):  # and a failure still fails
-        search._run(["false"], threading.Event())
+        search.pages(tmp_path, stop)  # finding the pages stops too
+    assert search.pages(tmp_path, search.NEVER) == [tmp_path / "a.html"]
+    with pytest.raises(subprocess.CalledProcessError):
+        search._run(["false"], search.NEVER)

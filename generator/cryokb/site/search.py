@@ -72,7 +72,7 @@ def _run(command: list[str], stop: threading.Event) -> None:
         raise subprocess.CalledProcessError(proc.returncode, command, out, err)
 
 
-def pages(site: Path, stop: threading.Event = NEVER) -> list[Path]:
+def pages(site: Path, stop: threading.Event) -> list[Path]:
     """The pages to index: those that mark their body (not search, 404 or list pages 2, 3...)."""
     found = []
     for path in site.rglob("*.html"):
@@ -118,7 +118,7 @@ def _timed(site: Path, stop: threading.Event) -> None:
             said.append("stopped for a newer build")
 
 
-def _index(site: Path, found: list[Path], stop: threading.Event = NEVER) -> None:
+def _index(site: Path, found: list[Path], stop: threading.Event) -> None:
     shards = [found[i : i + SHARD] for i in range(0, len(found), SHARD)] or [[]]
     names = [FOLDER] + [f"{FOLDER}/shard-{n}" for n in range(1, len(shards))]
     for name, files in zip(names, shards, strict=True):
